@@ -1,0 +1,31 @@
+// Two projects: `unit` (pure logic, no I/O, runs anywhere) and `integration` (real Kafka, PostgreSQL
+// and Redis, brought up or located by test/global-setup.ts). swc strips types only; `tsc` type-checks.
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const fs = require('node:fs');
+const roots = ['shared', 'receiver', 'processor', 'saver', 'assessor', 'tester', 'bench', 'test']
+  .filter((dir) => fs.existsSync(`${__dirname}/${dir}`))
+  .map((dir) => `<rootDir>/${dir}`);
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      roots,
+      transform,
+      testEnvironment: 'node',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
+    },
+    {
+      displayName: 'integration',
+      roots,
+      transform,
+      testEnvironment: 'node',
+      testMatch: ['**/*.int.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/integration-timeout.ts'],
+    },
+  ],
+};
