@@ -1,0 +1,44 @@
+import samples from '../avro/fixtures/samples.json';
+import { eventCodec, PoisonMessageError, type Reading, readingCodec, type SensorEvent } from './codec';
+
+// Committed encoded samples pin the wire format: a change to a schema or to the framing that would
+// break consumers already deployed fails here, not in production.
+describe('Avro codecs against committed samples', () => {
+  it('when the reading sample is decoded, then it gives the sample value and re-encodes byte for byte', () => {
+    const bytes = Buffer.from(samples.reading.hex, 'hex');
+    expect({ ...readingCodec.decode(bytes) }).toEqual(samples.reading.value);
+    expect(readingCodec.encode(samples.reading.value as Reading).toString('hex')).toBe(samples.reading.hex);
+  });
+
+  it('when the event sample is decoded, then it gives the sample value and re-encodes byte for byte', () => {
+    const bytes = Buffer.from(samples.event.hex, 'hex');
+    expect({ ...eventCodec.decode(bytes) }).toEqual(samples.event.value);
+    expect(eventCodec.encode(samples.event.value as SensorEvent).toString('hex')).toBe(samples.event.hex);
+  });
+
+  it('frames values as magic byte 0 and a big-endian schema id', () => {
+    expect(samples.reading.hex.slice(0, 10)).toBe('0000000001');
+    expect(samples.event.hex.slice(0, 10)).toBe('0000000002');
+  });
+});
+
+describe('decoding what is not ours', () => {
+  const reading = Buffer.from(samples.reading.hex, 'hex');
+  it.each([
+    ['an empty value', null],
+    ['a value shorter than the header', Buffer.from([0, 0])],
+    ['JSON text', Buffer.from('{"temperature": 99}')],
+    ['another schema id', Buffer.concat([Buffer.from([0, 0, 0, 0, 9]), reading.subarray(5)])],
+    ['an event given to the reading decoder', Buffer.from(samples.event.hex, 'hex')],
+    ['a truncated body', reading.subarray(0, reading.length - 3)],
+    ['trailing bytes', Buffer.concat([reading, Buffer.from([1, 2, 3])])],
+  ])('when it is %s, then decode throws PoisonMessageError', (_what, value) => {
+    expect(() => readingCodec.decode(value)).toThrow(PoisonMessageError);
+  });
+
+  it('when a value is not valid for the schema, then encode refuses it', () => {
+    expect(() =>
+      readingCodec.encode({ ...(samples.reading.value as Reading), value: 'hot' as unknown as number }),
+    ).toThrow();
+  });
+});

@@ -1,0 +1,81 @@
+// Avro values on Kafka. Each value is framed like Confluent's wire format: a zero magic byte, a 4-byte
+// big-endian schema id, then the Avro binary. The id lets a consumer tell "not ours" or "a schema we
+// do not know" (a poison message, dead-lettered) from a value it can decode.
+import avro from 'avsc';
+import eventSchema from '../avro/event.v1.avsc.json';
+import readingSchema from '../avro/reading.v1.avsc.json';
+
+export interface Reading {
+  id: string;
+  sensorId: string;
+  metric: string;
+  value: number;
+  /** epoch ms */
+  at: number;
+  /** epoch ms */
+  receivedAt: number;
+}
+
+export interface SensorEvent {
+  id: string;
+  sensorId: string;
+  metric: string;
+  type: string;
+  value: number;
+  at: number;
+  threshold: number;
+  rule: string;
+  warningsForEvent: number;
+  readingId: string;
+}
+
+export const SCHEMA_IDS = { readingV1: 1, eventV1: 2 } as const;
+
+const MAGIC = 0;
+const HEADER_BYTES = 5;
+
+/** A value that is not ours: thrown by decoders, dead-lettered by consumers. Retrying cannot help. */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+export interface Codec<T> {
+  schemaId: number;
+  encode(value: T): Buffer;
+  decode(buffer: Buffer | null): T;
+}
+
+function createCodec<T>(schemaId: number, schema: object): Codec<T> {
+  // timestamp-millis stays a plain long (epoch ms): no logical type hooks, so values round-trip as numbers.
+  const type = avro.Type.forSchema(schema as avro.Schema);
+  return {
+    schemaId,
+    encode(value: T): Buffer {
+      const body = type.toBuffer(value);
+      const framed = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+      framed.writeUInt8(MAGIC, 0);
+      framed.writeUInt32BE(schemaId, 1);
+      body.copy(framed, HEADER_BYTES);
+      return framed;
+    },
+    decode(buffer: Buffer | null): T {
+      if (!buffer || buffer.length < HEADER_BYTES)
+        throw new PoisonMessageError('value is empty or shorter than the Avro frame header');
+      if (buffer.readUInt8(0) !== MAGIC) throw new PoisonMessageError(`unknown magic byte ${buffer.readUInt8(0)}`);
+      const id = buffer.readUInt32BE(1);
+      if (id !== schemaId) throw new PoisonMessageError(`unknown schema id ${id} (expected ${schemaId})`);
+      let decoded: { value: unknown; offset: number };
+      try {
+        decoded = type.decode(buffer, HEADER_BYTES);
+      } catch (err) {
+        throw new PoisonMessageError(`invalid Avro: ${(err as Error).message}`);
+      }
+      // offset -1: truncated; offset short of the end: trailing garbage. Both mean "not this schema".
+      if (decoded.offset !== buffer.length) throw new PoisonMessageError('Avro body does not match the schema length');
+      return decoded.value as T;
+    },
+  };
+}
+
+export const readingCodec: Codec<Reading> = createCodec<Reading>(SCHEMA_IDS.readingV1, readingSchema);
+export const eventCodec: Codec<SensorEvent> = createCodec<SensorEvent>(SCHEMA_IDS.eventV1, eventSchema);

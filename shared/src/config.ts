@@ -1,0 +1,381 @@
+// Every setting of every service, in one convict schema: doc, default and environment variable each.
+// The README's settings table is generated from this schema (`npm run settings-table`) and a test
+// keeps the two in step. Services take the slices they need from the object loadConfig returns.
+import convict from 'convict';
+import { DEFAULT_RULES, parseRules, type Rule } from './rules';
+
+const port = (name: string) => (value: unknown) => {
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 65535) {
+    throw new Error(`${name} must be a port number from 0 to 65535`);
+  }
+};
+const positiveInt = (value: unknown) => {
+  if (!Number.isInteger(value) || (value as number) < 1) throw new Error('must be a positive integer');
+};
+const nonNegativeInt = (value: unknown) => {
+  if (!Number.isInteger(value) || (value as number) < 0) throw new Error('must be an integer of 0 or more');
+};
+
+export const schema = {
+  log: {
+    level: {
+      doc: 'pino log level: fatal, error, warn, info, debug, trace or silent',
+      format: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      env: 'LOG_LEVEL',
+    },
+  },
+  kafka: {
+    brokers: {
+      doc: 'Kafka bootstrap brokers, comma-separated host:port (use 127.0.0.1 rather than localhost)',
+      format: Array,
+      default: ['127.0.0.1:9092'],
+      env: 'KAFKA_BROKERS',
+    },
+    clientId: {
+      doc: 'Kafka client id prefix; each service appends its name',
+      format: String,
+      default: 'metrics',
+      env: 'KAFKA_CLIENT_ID',
+    },
+    readingsTopic: {
+      doc: 'Topic of accepted readings (Avro, keyed by sensor id)',
+      format: String,
+      default: 'metrics.readings',
+      env: 'KAFKA_READINGS_TOPIC',
+    },
+    eventsTopic: {
+      doc: 'Topic of events raised by the processor (Avro, keyed by sensor id)',
+      format: String,
+      default: 'metrics.events',
+      env: 'KAFKA_EVENTS_TOPIC',
+    },
+    deadLetterTopic: {
+      doc: 'Topic where consumers put messages they cannot decode, with the error and origin in headers',
+      format: String,
+      default: 'metrics.dead-letter',
+      env: 'KAFKA_DEAD_LETTER_TOPIC',
+    },
+    partitions: {
+      doc: 'Partitions of the readings and events topics when they are created (the unit of scale-out)',
+      format: positiveInt,
+      default: 6,
+      env: 'KAFKA_PARTITIONS',
+    },
+    replicationFactor: {
+      doc: 'Replication factor of the topics when they are created (1 on a single broker, 3 on a cluster)',
+      format: positiveInt,
+      default: 1,
+      env: 'KAFKA_REPLICATION_FACTOR',
+    },
+    connectionTimeoutMs: {
+      doc: 'Time to wait for a broker connection, in ms',
+      format: positiveInt,
+      default: 3000,
+      env: 'KAFKA_CONNECTION_TIMEOUT_MS',
+    },
+    requestTimeoutMs: {
+      doc: 'Time to wait for a broker response, in ms',
+      format: positiveInt,
+      default: 10000,
+      env: 'KAFKA_REQUEST_TIMEOUT_MS',
+    },
+  },
+  postgres: {
+    url: {
+      doc: 'PostgreSQL connection URL (the database is created by `make infra-up` locally)',
+      format: String,
+      default: 'postgres://postgres@127.0.0.1:5432/metrics',
+      env: 'DATABASE_URL',
+      sensitive: true,
+    },
+    poolSize: {
+      doc: 'Connections in each service pool',
+      format: positiveInt,
+      default: 10,
+      env: 'PG_POOL_SIZE',
+    },
+  },
+  redis: {
+    url: {
+      doc: 'Redis connection URL',
+      format: String,
+      default: 'redis://127.0.0.1:6379',
+      env: 'REDIS_URL',
+      sensitive: true,
+    },
+    keyPrefix: {
+      doc: 'Prefix of every Redis key the processor writes',
+      format: String,
+      default: 'metrics:',
+      env: 'REDIS_KEY_PREFIX',
+    },
+  },
+  receiver: {
+    host: {
+      doc: 'Address the receiver listens on',
+      format: String,
+      default: '0.0.0.0',
+      env: 'RECEIVER_HOST',
+    },
+    port: {
+      doc: 'Port of the receiver (the original deployment used 8080)',
+      format: port('receiver.port'),
+      default: 8080,
+      env: 'RECEIVER_PORT',
+    },
+    bodyLimitBytes: {
+      doc: 'Largest request body accepted, in bytes; larger gets 413',
+      format: positiveInt,
+      default: 1048576,
+      env: 'RECEIVER_BODY_LIMIT_BYTES',
+    },
+    maxReadingsPerRequest: {
+      doc: 'Most readings (metric values) in one request; more gets 400',
+      format: positiveInt,
+      default: 5000,
+      env: 'RECEIVER_MAX_READINGS_PER_REQUEST',
+    },
+    lingerMs: {
+      doc: 'How long concurrent requests are collected into one Kafka produce request, in ms',
+      format: nonNegativeInt,
+      default: 2,
+      env: 'RECEIVER_LINGER_MS',
+    },
+    produceBatchMax: {
+      doc: 'Most readings in one Kafka produce request; reaching it sends at once',
+      format: positiveInt,
+      default: 5000,
+      env: 'RECEIVER_PRODUCE_BATCH_MAX',
+    },
+    maxInFlightReadings: {
+      doc: 'Readings accepted but not yet acknowledged by Kafka beyond which requests get 429',
+      format: positiveInt,
+      default: 50000,
+      env: 'RECEIVER_MAX_IN_FLIGHT_READINGS',
+    },
+    maxFutureSkewMs: {
+      doc: 'How far in the future a reading time may be (device clocks drift), in ms',
+      format: nonNegativeInt,
+      default: 86400000,
+      env: 'RECEIVER_MAX_FUTURE_SKEW_MS',
+    },
+    oldestReadingAt: {
+      doc: 'Earliest reading time accepted (ISO-8601)',
+      format: String,
+      default: '2000-01-01T00:00:00Z',
+      env: 'RECEIVER_OLDEST_READING_AT',
+    },
+    produceTimeoutMs: {
+      doc: "Longest wait for Kafka to acknowledge a request's readings before answering 503, in ms",
+      format: positiveInt,
+      default: 10000,
+      env: 'RECEIVER_PRODUCE_TIMEOUT_MS',
+    },
+    retryAfterSeconds: {
+      doc: 'Retry-After sent with 429 and 503 answers, in seconds',
+      format: positiveInt,
+      default: 1,
+      env: 'RECEIVER_RETRY_AFTER_SECONDS',
+    },
+  },
+  processor: {
+    groupId: {
+      doc: 'Consumer group of the processor instances',
+      format: String,
+      default: 'metrics-processor',
+      env: 'PROCESSOR_GROUP_ID',
+    },
+    rules: {
+      doc: 'Rules as JSON: [{"metric","comparison" (>= > <= <),"threshold","warningsForEvent"}]',
+      format: (value: unknown) => {
+        parseRules(value);
+      },
+      default: DEFAULT_RULES as unknown,
+      env: 'PROCESSOR_RULES',
+    },
+    statusPort: {
+      doc: 'Port of the processor status server (/health, /ready, /metrics); 0 picks a free one',
+      format: port('processor.statusPort'),
+      default: 8082,
+      env: 'PROCESSOR_STATUS_PORT',
+    },
+    scriptChunk: {
+      doc: 'Readings applied to Redis by one Lua script call',
+      format: positiveInt,
+      default: 500,
+      env: 'PROCESSOR_SCRIPT_CHUNK',
+    },
+  },
+  saver: {
+    groupId: {
+      doc: 'Consumer group of the saver instances',
+      format: String,
+      default: 'metrics-saver',
+      env: 'SAVER_GROUP_ID',
+    },
+    batchSize: {
+      doc: 'Rows that make the saver write a batch at once',
+      format: positiveInt,
+      default: 5000,
+      env: 'SAVER_BATCH_SIZE',
+    },
+    flushMs: {
+      doc: 'Longest time a row waits in the saver before its batch is written, in ms',
+      format: positiveInt,
+      default: 200,
+      env: 'SAVER_FLUSH_MS',
+    },
+    retryMaxMs: {
+      doc: 'Longest wait between retries of a failed PostgreSQL write, in ms',
+      format: positiveInt,
+      default: 5000,
+      env: 'SAVER_RETRY_MAX_MS',
+    },
+    statusPort: {
+      doc: 'Port of the saver status server (/health, /ready, /metrics); 0 picks a free one',
+      format: port('saver.statusPort'),
+      default: 8083,
+      env: 'SAVER_STATUS_PORT',
+    },
+  },
+  assessor: {
+    host: {
+      doc: 'Address the assessor listens on',
+      format: String,
+      default: '0.0.0.0',
+      env: 'ASSESSOR_HOST',
+    },
+    port: {
+      doc: 'Port of the assessor (the original deployment used 8081)',
+      format: port('assessor.port'),
+      default: 8081,
+      env: 'ASSESSOR_PORT',
+    },
+    defaultLimit: {
+      doc: 'Items in a page when the request gives no limit',
+      format: positiveInt,
+      default: 100,
+      env: 'ASSESSOR_DEFAULT_LIMIT',
+    },
+    maxLimit: {
+      doc: 'Most items in a page; a larger limit gets 400',
+      format: positiveInt,
+      default: 1000,
+      env: 'ASSESSOR_MAX_LIMIT',
+    },
+    maxBuckets: {
+      doc: 'Most statistics buckets in one answer; a longer range needs a larger bucket',
+      format: positiveInt,
+      default: 5000,
+      env: 'ASSESSOR_MAX_BUCKETS',
+    },
+    queryTimeoutMs: {
+      doc: 'PostgreSQL statement timeout of the assessor, in ms',
+      format: positiveInt,
+      default: 5000,
+      env: 'ASSESSOR_QUERY_TIMEOUT_MS',
+    },
+  },
+  shutdownTimeoutMs: {
+    doc: 'Time a service has on SIGTERM to finish and flush what it took before it exits non-zero, in ms',
+    format: positiveInt,
+    default: 15000,
+    env: 'SHUTDOWN_TIMEOUT_MS',
+  },
+  configFile: {
+    doc: 'Optional JSON file with any of these settings (environment variables win)',
+    format: String,
+    default: '',
+    env: 'METRICS_CONFIG_FILE',
+  },
+};
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  readingsTopic: string;
+  eventsTopic: string;
+  deadLetterTopic: string;
+  partitions: number;
+  replicationFactor: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export interface Config {
+  log: { level: string };
+  kafka: KafkaConfig;
+  postgres: { url: string; poolSize: number };
+  redis: { url: string; keyPrefix: string };
+  receiver: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    maxReadingsPerRequest: number;
+    lingerMs: number;
+    produceBatchMax: number;
+    maxInFlightReadings: number;
+    maxFutureSkewMs: number;
+    oldestReadingAt: string;
+    produceTimeoutMs: number;
+    retryAfterSeconds: number;
+  };
+  processor: { groupId: string; rules: Rule[]; statusPort: number; scriptChunk: number };
+  saver: { groupId: string; batchSize: number; flushMs: number; retryMaxMs: number; statusPort: number };
+  assessor: {
+    host: string;
+    port: number;
+    defaultLimit: number;
+    maxLimit: number;
+    maxBuckets: number;
+    queryTimeoutMs: number;
+  };
+  shutdownTimeoutMs: number;
+}
+
+/**
+ * Validates every setting (unknown keys in a config file are errors) and returns a frozen, typed object.
+ * `env` is passed in rather than read from process.env so tests can build any configuration.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const conf = convict(schema, { env, args: [] });
+  const file = conf.get('configFile');
+  if (file) conf.loadFile(file);
+  conf.validate({ allowed: 'strict' });
+  const props = conf.getProperties() as unknown as Config & { configFile: string };
+  if (Number.isNaN(Date.parse(props.receiver.oldestReadingAt))) {
+    throw new Error('receiver.oldestReadingAt (RECEIVER_OLDEST_READING_AT) must be an ISO-8601 date-time');
+  }
+  const { configFile: _file, ...config } = props;
+  return deepFreeze({
+    ...config,
+    kafka: { ...config.kafka, brokers: config.kafka.brokers.map((b) => b.trim()).filter(Boolean) },
+    processor: { ...config.processor, rules: parseRules(config.processor.rules) },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Every setting as [key, env, default, doc], for the README table and its test. */
+export function describeSettings(): Array<{ key: string; env: string; default: unknown; doc: string }> {
+  const rows: Array<{ key: string; env: string; default: unknown; doc: string }> = [];
+  const walk = (node: Record<string, unknown>, prefix: string) => {
+    for (const [name, child] of Object.entries(node)) {
+      const c = child as Record<string, unknown>;
+      if ('doc' in c && 'default' in c) {
+        rows.push({ key: prefix + name, env: c.env as string, default: c.default, doc: c.doc as string });
+      } else {
+        walk(c, `${prefix}${name}.`);
+      }
+    }
+  };
+  walk(schema as unknown as Record<string, unknown>, '');
+  return rows;
+}

@@ -1,0 +1,20 @@
+// The public surface of shared/: what services, the tester and the bench may import.
+export * from './codec';
+export * from './config';
+export { migrate } from './db/migrate';
+export { MIGRATIONS, type Migration } from './db/migrations';
+export { createPool } from './db/pool';
+export * from './dead-letter';
+export * from './group-commit';
+export * from './http/app-error';
+export * from './http/error-handling';
+export * from './http/health';
+export * from './http/json-body';
+export * from './http/status-app';
+export * from './kafka';
+export * from './lifecycle';
+export * from './logger';
+export * from './metrics';
+export * from './redis';
+export * from './retry';
+export * from './rules';
