@@ -1,0 +1,103 @@
+// The receiver's HTTP app: validates measurements and publishes them to Kafka. Built here, listened
+// on in main.ts, so tests drive it in-process.
+import express, { type Express, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import {
+  AppError,
+  errorHandler,
+  healthRouter,
+  jsonBody,
+  type Logger,
+  metricsHandler,
+  notFoundHandler,
+  OverloadedError,
+  type ReadinessCheck,
+  type Reading,
+  toAppError,
+  validationError,
+} from '../../shared/src';
+import { toReadings } from './reading-ids';
+import { type Validated, type ValidationLimits, validateBatch, validateMeasurement } from './reading-validation';
+import type { ReceiverMetrics } from './receiver-metrics';
+
+export interface ReceiverDeps {
+  config: {
+    bodyLimitBytes: number;
+    maxReadingsPerRequest: number;
+    maxFutureSkewMs: number;
+    oldestReadingAt: string;
+    retryAfterSeconds: number;
+  };
+  /** Resolves once Kafka acknowledged every reading; rejects with OverloadedError or a Kafka error. */
+  publish(readings: Reading[]): Promise<void>;
+  checks: Record<string, ReadinessCheck>;
+  registry: Registry;
+  metrics: ReceiverMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function createApp(deps: ReceiverDeps): Express {
+  const now = deps.now ?? Date.now;
+  const oldestAt = Date.parse(deps.config.oldestReadingAt);
+  const limits = (): ValidationLimits => ({ now: now(), maxFutureSkewMs: deps.config.maxFutureSkewMs, oldestAt });
+  const retryAfterSeconds = deps.config.retryAfterSeconds;
+
+  const accept = async (validated: Validated, receivedAt: number): Promise<number> => {
+    if (!validated.ok) throw validationError(validated.errors);
+    const readings = toReadings(validated.readings, receivedAt);
+    try {
+      await deps.publish(readings);
+    } catch (err) {
+      if (err instanceof OverloadedError) {
+        throw new AppError(
+          'OVERLOADED',
+          [{ field: 'service', message: 'too many readings waiting for Kafka; retry later' }],
+          {
+            cause: err,
+            retryAfterSeconds,
+          },
+        );
+      }
+      throw new AppError(
+        'DEPENDENCY_UNAVAILABLE',
+        [{ field: 'service', message: 'Kafka is unavailable; retry later' }],
+        {
+          cause: err,
+          retryAfterSeconds,
+        },
+      );
+    }
+    deps.metrics.readingsAccepted.inc(readings.length);
+    return readings.length;
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(healthRouter(deps.checks));
+  app.get('/metrics', metricsHandler(deps.registry));
+
+  const body = jsonBody(deps.config.bodyLimitBytes);
+  app.post('/api/v1/sensors/:sensorId/measurements', body, async (req: Request, res: Response) => {
+    const l = limits();
+    await accept(
+      validateMeasurement(req.body, req.params.sensorId as string, deps.config.maxReadingsPerRequest, l),
+      l.now,
+    );
+    res.json({ result: true, response: 'OK' });
+  });
+  app.post('/api/v1/measurements', body, async (req: Request, res: Response) => {
+    const l = limits();
+    const accepted = await accept(validateBatch(req.body, deps.config.maxReadingsPerRequest, l), l.now);
+    res.json({ result: true, response: { accepted } });
+  });
+
+  app.use(notFoundHandler);
+  app.use((err: unknown, _req: Request, _res: Response, next: (err: unknown) => void) => {
+    deps.metrics.requestsRefused.inc({ status: String(toAppError(err).status) });
+    next(err);
+  });
+  app.use(errorHandler(deps.logger, retryAfterSeconds));
+  return app;
+}
