@@ -1,0 +1,34 @@
+// Prometheus metrics of the processor.
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export interface ProcessorMetrics {
+  readingsProcessed: Counter;
+  warnings: Counter;
+  eventsRaised: Counter;
+  deadLettered: Counter;
+  lag: Gauge<'partition'>;
+}
+
+export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
+  const registers = [registry];
+  return {
+    readingsProcessed: new Counter({ name: 'processor_readings_total', help: 'Readings consumed', registers }),
+    warnings: new Counter({ name: 'processor_warnings_total', help: 'Readings that broke their rule', registers }),
+    eventsRaised: new Counter({
+      name: 'processor_events_total',
+      help: 'Events raised (N-th warning in a row)',
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'processor_dead_lettered_total',
+      help: 'Undecodable messages sent to the dead-letter topic',
+      registers,
+    }),
+    lag: new Gauge({
+      name: 'processor_consumer_lag',
+      help: 'Messages behind the high watermark, per partition',
+      labelNames: ['partition'],
+      registers,
+    }),
+  };
+}

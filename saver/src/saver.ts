@@ -1,0 +1,130 @@
+// The saver: consumes readings and events (consumer group) and writes them to PostgreSQL in batches
+// shared across partitions (group commit: flushed at `batchSize` rows or after `flushMs`, whichever
+// comes first). A partition's offsets are resolved and committed only after the transaction holding
+// its rows has committed. A PostgreSQL outage is retried with backoff while heartbeating: offsets
+// stay uncommitted, nothing is dead-lettered, and writing resumes by itself.
+import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import {
+  createGroupCommit,
+  type Logger,
+  type PoisonMessage,
+  type Reading,
+  retryUntilDone,
+  type SensorEvent,
+  sendToDeadLetter,
+} from '../../shared/src';
+import { eventRow, type Row, readingRow } from './rows';
+import type { SaverMetrics } from './saver-metrics';
+import { writeBatch } from './writer';
+
+type Item = { kind: 'reading'; value: Reading } | { kind: 'event'; value: SensorEvent };
+
+export interface SaverDeps {
+  consumer: Consumer;
+  producer: Producer;
+  pool: Pool;
+  readingsTopic: string;
+  eventsTopic: string;
+  deadLetterTopic: string;
+  groupId: string;
+  batchSize: number;
+  flushMs: number;
+  retryMaxMs: number;
+  metrics: SaverMetrics;
+  logger: Logger;
+}
+
+const HEARTBEAT_EVERY_MS = 2000;
+
+export function createSaver(deps: SaverDeps) {
+  const { consumer, logger, metrics } = deps;
+  let stopping = false;
+
+  const writes = createGroupCommit<Item>({
+    lingerMs: deps.flushMs,
+    maxBatch: deps.batchSize,
+    maxInFlight: Number.MAX_SAFE_INTEGER, // bounded upstream by the consumer's fetch sizes
+    async write(items) {
+      const readings = items.filter((i) => i.kind === 'reading').map((i) => i.value as Reading);
+      const events = items.filter((i) => i.kind === 'event').map((i) => i.value as SensorEvent);
+      const end = metrics.writeSeconds.startTimer();
+      const result = await retryUntilDone(() => writeBatch(deps.pool, readings, events), {
+        maxMs: deps.retryMaxMs,
+        shouldContinue: () => !stopping,
+        onRetry: (err, attempt, waitMs) =>
+          logger.warn(
+            { err: (err as Error).message, attempt, waitMs, rows: items.length },
+            'PostgreSQL write failed; retrying',
+          ),
+      });
+      end();
+      metrics.batchRows.observe(items.length);
+      metrics.rowsWritten.inc({ table: 'readings' }, result.readingsInserted);
+      metrics.rowsWritten.inc({ table: 'events' }, result.eventsInserted);
+      metrics.duplicatesIgnored.inc(readings.length - result.readingsInserted + events.length - result.eventsInserted);
+    },
+  });
+
+  async function handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
+    if (batch.messages.length === 0) return;
+    const isReadings = batch.topic === deps.readingsTopic;
+    const items: Item[] = [];
+    const poison: PoisonMessage[] = [];
+    for (const message of batch.messages) {
+      const row: Row<Reading | SensorEvent> = isReadings
+        ? readingRow(message, batch.topic, batch.partition)
+        : eventRow(message, batch.topic, batch.partition);
+      if (row.kind === 'poison') poison.push(row.poison);
+      else items.push({ kind: isReadings ? 'reading' : 'event', value: row.value } as Item);
+    }
+    if (poison.length) {
+      logger.warn(
+        { topic: batch.topic, partition: batch.partition, count: poison.length, error: poison[0].error.message },
+        'dead-lettering',
+      );
+      await retryUntilDone(() => sendToDeadLetter(deps.producer, deps.deadLetterTopic, deps.groupId, poison), {
+        shouldContinue: () => !stopping,
+        heartbeat,
+      });
+      metrics.deadLettered.inc(poison.length);
+    }
+    const chunks: Promise<void>[] = [];
+    for (let i = 0; i < items.length; i += deps.batchSize)
+      chunks.push(writes.publish(items.slice(i, i + deps.batchSize)));
+    await whileHeartbeating(Promise.all(chunks), heartbeat);
+    resolveOffset(batch.messages[batch.messages.length - 1].offset);
+    await commitOffsetsIfNecessary();
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+  }
+
+  return {
+    async start(): Promise<void> {
+      await consumer.subscribe({ topics: [deps.readingsTopic, deps.eventsTopic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        // Several partitions' batches in flight at once is what lets them share a transaction.
+        partitionsConsumedConcurrently: 8,
+        eachBatch: handleBatch,
+      });
+    },
+    async stop(): Promise<void> {
+      // disconnect() lets the batches in hand finish (their rows written, offsets committed).
+      await consumer.disconnect();
+      stopping = true;
+      await writes.drain();
+    },
+  };
+}
+
+/** Waits for `work`, heartbeating meanwhile so a long PostgreSQL outage does not get us evicted from the group. */
+async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
