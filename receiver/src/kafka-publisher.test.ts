@@ -19,7 +19,7 @@ describe('chunkByBytes', () => {
     const messages = Array.from({ length: 10 }, () => msg(100));
     const chunks = chunkByBytes(messages, 300);
     expect(chunks.flat()).toEqual(messages);
-    for (const c of chunks) expect(c.reduce((n, m) => n + m.value.length + 33, 0)).toBeLessThanOrEqual(300);
+    for (const c of chunks) expect(c.reduce((n, m) => n + (m.value as Buffer).length + 33, 0)).toBeLessThanOrEqual(300);
   });
   it('when one message alone is over the bound, then it is a chunk of its own', () => {
     expect(chunkByBytes([msg(10), msg(5000), msg(10)], 300).map((c) => c.length)).toEqual([1, 1, 1]);
