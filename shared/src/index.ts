@@ -18,3 +18,4 @@ export * from './metrics';
 export * from './redis';
 export * from './retry';
 export * from './rules';
+export * from './settings-table';

@@ -1,0 +1,51 @@
+# The two commands a new user needs:  make run  (the whole stack)  and  make test  (every test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM ?= npm
+ARGS ?=
+
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down fault bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+
+install: node_modules/.package-lock.json ## install npm dependencies (npm ci) when package files changed
+
+build: install ## compile TypeScript into dist/
+	$(NPM) run --silent build
+
+lint: install ## biome (lint and format check) and tsc type check
+	$(NPM) run --silent lint
+
+infra-up: ## start what is missing of Kafka (local KRaft broker), PostgreSQL and Redis
+	infra/services.sh up
+	infra/kafka.sh start
+
+infra-down: ## stop the Kafka broker, and PostgreSQL/Redis only if infra-up started them
+	infra/kafka.sh stop
+	infra/services.sh down
+
+run: infra-up build ## infrastructure up, build, then the four services in the foreground (Ctrl-C stops them)
+	infra/run-stack.sh
+
+stop: ## stop everything `make run` started
+	infra/run-stack.sh stop
+	$(MAKE) --no-print-directory infra-down
+
+unit: install ## unit tests only (no infrastructure needed)
+	npx jest --selectProjects unit
+
+integration: install infra-up ## integration tests against real Kafka, PostgreSQL and Redis
+	npx jest --selectProjects integration --runInBand
+
+test: lint install infra-up ## lint, unit and integration tests (brings infrastructure up as needed)
+	npx jest --runInBand --ci
+
+test_run: build ## the integration tester against a running stack (ARGS="-t full,batch" selects tests)
+	node dist/tester/src/cli.js $(ARGS)
+
+clean: ## remove build output
+	rm -rf dist coverage

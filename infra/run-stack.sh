@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs the four services in the foreground (what `make run` ends with), their JSON logs interleaved
+# on stdout (through pino-pretty when stdout is a terminal). Ctrl-C or SIGTERM stops them all
+# gracefully. A second run while one is running says so and does nothing.
+#
+#   infra/run-stack.sh         start and wait
+#   infra/run-stack.sh stop    stop a running stack (what `make stop` calls)
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+state_dir=${METRICS_STATE_DIR:-$repo/.run}
+pid_file=$state_dir/stack.pid
+services=(receiver processor saver assessor)
+stop_timeout=${STACK_STOP_TIMEOUT:-30}
+
+running_pid() {
+  [[ -f $pid_file ]] || return 1
+  local pid
+  pid=$(<"$pid_file")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && grep -q 'run-stack' "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+if [[ ${1:-} == stop ]]; then
+  if pid=$(running_pid); then
+    kill -TERM "$pid"
+    deadline=$((SECONDS + stop_timeout + 5))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    echo "stack: stopped" >&2
+  else
+    echo "stack: not running" >&2
+  fi
+  rm -f "$pid_file"
+  exit 0
+fi
+
+# On a terminal, run again with the output piped through pino-pretty (one for all four services).
+# It ignores Ctrl-C and ends when the services' output ends, so their last shutdown lines show.
+if [[ -t 1 && -z ${STACK_PIPED:-} && -x $repo/node_modules/.bin/pino-pretty ]]; then
+  STACK_PIPED=1 "$0" "$@" | (trap '' INT TERM; exec "$repo/node_modules/.bin/pino-pretty" --ignore pid,hostname,service)
+  exit "${PIPESTATUS[0]}"
+fi
+
+mkdir -p "$state_dir"
+exec 9>"$state_dir/stack.lock"
+if ! flock -n 9; then
+  echo "stack: already running (pid $(cat "$pid_file" 2>/dev/null)); \`make stop\` stops it" >&2
+  exit 0
+fi
+echo $$ >"$pid_file"
+
+pids=()
+stopping=0
+stop_all() {
+  stopping=1
+  echo "stack: stopping ${services[*]}" >&2
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+}
+trap stop_all INT TERM
+
+for svc in "${services[@]}"; do
+  # Ctrl-C reaches every service through the terminal; SIGTERM (make stop) through stop_all.
+  node "$repo/dist/$svc/src/main.js" 9>&- 2>&1 &
+  pids+=($!)
+done
+echo "stack: started ${services[*]} (receiver :${RECEIVER_PORT:-8080}, assessor :${ASSESSOR_PORT:-8081}); Ctrl-C or \`make stop\` stops them" >&2
+
+# When one service exits on its own (a crash), stop the others rather than run half a pipeline.
+status=0
+while :; do
+  wait -n "${pids[@]}"
+  code=$?
+  alive=0
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+  if ((alive == 0)); then break; fi
+  if ((stopping == 0)); then
+    echo "stack: a service exited (code $code); stopping the others" >&2
+    status=1
+    stop_all
+  fi
+done
+rm -f "$pid_file"
+exit $status
