@@ -8,8 +8,8 @@ import { createProcessor } from '../processor/src/processor';
 import { createProcessorMetrics } from '../processor/src/processor-metrics';
 import { createStreakStore, type StreakStore } from '../processor/src/streak-store';
 import { createSaver } from '../saver/src/saver';
-import { createSaverMetrics } from '../saver/src/saver-metrics';
-import { type Config, createPool, createProducer } from '../shared/src';
+import { createSaverMetrics, type SaverMetrics } from '../saver/src/saver-metrics';
+import { type Config, createConsumer, createPool, createProducer } from '../shared/src';
 import { silentLogger } from './kafka';
 
 export interface Running {
@@ -31,7 +31,7 @@ export async function startProcessor(
     readingsTopic: config.kafka.readingsTopic,
     eventsTopic: config.kafka.eventsTopic,
   });
-  const consumer = kafka.consumer({ groupId: config.processor.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10000 });
+  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId, 100);
   await consumer.connect();
   const processor = createProcessor({
     consumer,
@@ -58,12 +58,17 @@ export async function startProcessor(
   };
 }
 
-export async function startSaver(config: Config, kafka: Kafka, options: { pool?: Pool } = {}): Promise<Running> {
+export async function startSaver(
+  config: Config,
+  kafka: Kafka,
+  options: { pool?: Pool } = {},
+): Promise<Running & { metrics: SaverMetrics }> {
   const pool = options.pool ?? createPool(config.postgres, silentLogger);
   const producer: Producer = createProducer(kafka);
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: config.saver.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10000 });
+  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId, 100);
   await consumer.connect();
+  const metrics = createSaverMetrics(new Registry());
   const saver = createSaver({
     consumer,
     producer,
@@ -75,11 +80,12 @@ export async function startSaver(config: Config, kafka: Kafka, options: { pool?:
     batchSize: config.saver.batchSize,
     flushMs: config.saver.flushMs,
     retryMaxMs: 500,
-    metrics: createSaverMetrics(new Registry()),
+    metrics,
     logger: silentLogger,
   });
   await saver.start();
   return {
+    metrics,
     async stop() {
       await saver.stop();
       await producer.disconnect();

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import {
   closeServer,
+  createConsumer,
   createKafka,
   createLifecycle,
   createLogger,
@@ -50,13 +51,7 @@ runService(logger, lifecycle, async () => {
   await listen(statusServer, config.processor.statusPort, '0.0.0.0');
   lifecycle.onShutdown('status server', () => closeServer(statusServer));
 
-  const consumer = kafka.consumer({
-    groupId: config.processor.groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: 30000,
-    heartbeatInterval: 3000,
-    maxWaitTimeInMs: 100,
-  });
+  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId, 100);
   const processor = createProcessor({
     consumer,
     producer,

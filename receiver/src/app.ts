@@ -18,6 +18,7 @@ import {
 } from '../../shared/src';
 import { toReadings } from './reading-ids';
 import { type Validated, type ValidationLimits, validateBatch, validateMeasurement } from './reading-validation';
+import { receiverOpenApi } from './openapi';
 import type { ReceiverMetrics } from './receiver-metrics';
 
 export interface ReceiverDeps {
@@ -77,6 +78,9 @@ export function createApp(deps: ReceiverDeps): Express {
   app.set('query parser', 'simple');
   app.use(healthRouter(deps.checks));
   app.get('/metrics', metricsHandler(deps.registry));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(receiverOpenApi);
+  });
 
   const body = jsonBody(deps.config.bodyLimitBytes);
   app.post('/api/v1/sensors/:sensorId/measurements', body, async (req: Request, res: Response) => {

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import {
   closeServer,
+  createConsumer,
   createKafka,
   createLifecycle,
   createLogger,
@@ -49,13 +50,7 @@ runService(logger, lifecycle, async () => {
   await listen(statusServer, config.saver.statusPort, '0.0.0.0');
   lifecycle.onShutdown('status server', () => closeServer(statusServer));
 
-  const consumer = kafka.consumer({
-    groupId: config.saver.groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: 30000,
-    heartbeatInterval: 3000,
-    maxWaitTimeInMs: config.saver.flushMs,
-  });
+  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId, config.saver.flushMs);
   const saver = createSaver({
     consumer,
     producer,

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export interface SaverMetrics {
   rowsWritten: Counter<'table'>;
   duplicatesIgnored: Counter;
+  writeRetries: Counter;
   deadLettered: Counter;
   batchRows: Histogram;
   writeSeconds: Histogram;
@@ -22,6 +23,11 @@ export function createSaverMetrics(registry: Registry): SaverMetrics {
     duplicatesIgnored: new Counter({
       name: 'saver_duplicates_ignored_total',
       help: 'Redelivered rows already stored',
+      registers,
+    }),
+    writeRetries: new Counter({
+      name: 'saver_write_retries_total',
+      help: 'PostgreSQL writes retried after a failure',
       registers,
     }),
     deadLettered: new Counter({

@@ -52,11 +52,13 @@ export function createSaver(deps: SaverDeps) {
       const result = await retryUntilDone(() => writeBatch(deps.pool, readings, events), {
         maxMs: deps.retryMaxMs,
         shouldContinue: () => !stopping,
-        onRetry: (err, attempt, waitMs) =>
+        onRetry: (err, attempt, waitMs) => {
+          metrics.writeRetries.inc();
           logger.warn(
             { err: (err as Error).message, attempt, waitMs, rows: items.length },
             'PostgreSQL write failed; retrying',
-          ),
+          );
+        },
       });
       end();
       metrics.batchRows.observe(items.length);
@@ -111,9 +113,11 @@ export function createSaver(deps: SaverDeps) {
       });
     },
     async stop(): Promise<void> {
-      // disconnect() lets the batches in hand finish (their rows written, offsets committed).
-      await consumer.disconnect();
+      // disconnect() lets the batches in hand finish (their rows written, offsets committed). A write
+      // that is retrying through a PostgreSQL outage gives up instead: its offsets stay uncommitted
+      // and the rows come again to whichever instance owns the partition next.
       stopping = true;
+      await consumer.disconnect();
       await writes.drain();
     },
   };

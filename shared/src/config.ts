@@ -80,6 +80,18 @@ export const schema = {
       default: 10000,
       env: 'KAFKA_REQUEST_TIMEOUT_MS',
     },
+    sessionTimeoutMs: {
+      doc: 'Consumer session timeout: how soon a dead consumer instance is noticed and its partitions reassigned, in ms (the broker allows 6000 and up)',
+      format: positiveInt,
+      default: 10000,
+      env: 'KAFKA_SESSION_TIMEOUT_MS',
+    },
+    rebalanceTimeoutMs: {
+      doc: 'Longest time consumers have to rejoin their group during a rebalance, in ms',
+      format: positiveInt,
+      default: 20000,
+      env: 'KAFKA_REBALANCE_TIMEOUT_MS',
+    },
   },
   postgres: {
     url: {
@@ -301,6 +313,8 @@ export interface KafkaConfig {
   replicationFactor: number;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
 }
 
 export interface Config {

@@ -1,5 +1,5 @@
 // Kafka client factory and the idempotent "ensure topics" step every service runs at start-up.
-import { type Admin, Kafka, logLevel, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import type { KafkaConfig } from './config';
 import { kafkaLogCreator, type Logger } from './logger';
 
@@ -30,6 +30,18 @@ export function createProducer(kafka: Kafka, options: Partial<ProducerConfig> = 
     maxInFlightRequests: 1,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
     ...options,
+  });
+}
+
+/** A consumer of our groups: topics are never auto-created, and a dead instance is noticed within the session timeout. */
+export function createConsumer(kafka: Kafka, config: KafkaConfig, groupId: string, maxWaitTimeInMs: number): Consumer {
+  return kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: config.sessionTimeoutMs,
+    rebalanceTimeout: config.rebalanceTimeoutMs,
+    heartbeatInterval: Math.max(500, Math.floor(config.sessionTimeoutMs / 5)),
+    maxWaitTimeInMs,
   });
 }
 

@@ -68,6 +68,12 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; field: string; messa
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // express: a path parameter with broken percent-encoding (/sensors/%E0%A4%A/...)
+  if (err instanceof URIError) {
+    return new AppError('VALIDATION_FAILED', [{ field: 'path', message: 'path is not valid percent-encoded UTF-8' }], {
+      cause: err,
+    });
+  }
   const type = (err as { type?: string })?.type;
   if (type && BODY_PARSER_ERRORS[type]) {
     const { code, field, message } = BODY_PARSER_ERRORS[type];
