@@ -1,0 +1,88 @@
+// The assessor's HTTP app: read-only queries over what the saver stored. Built here, listened on in
+// main.ts, so tests drive it in-process.
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import {
+  AppError,
+  errorHandler,
+  healthRouter,
+  type Logger,
+  metricsHandler,
+  notFoundHandler,
+  validationError,
+} from '../../shared/src';
+import { type AssessorMetrics, createAssessorMetrics } from './assessor-metrics';
+import { assessorOpenApi } from './openapi';
+import { createRepository, type Repository } from './repository';
+import { type ApiConfig, createApiRouter } from './routes';
+
+/** Retry-After of 503 answers, in seconds. */
+const RETRY_AFTER_SECONDS = 1;
+
+export interface AssessorDeps {
+  config: ApiConfig & { queryTimeoutMs: number };
+  pool: Pool;
+  /** defaults to the SQL repository on `pool`; tests may pass another */
+  repository?: Repository;
+  registry: Registry;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function createApp(deps: AssessorDeps): Express {
+  const repository = deps.repository ?? createRepository(deps.pool);
+  const metrics = createAssessorMetrics(deps.registry);
+  const logger = deps.logger.child({ module: 'assessor.app' });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(timing(metrics));
+  app.use(healthRouter({ postgres: () => deps.pool.query('SELECT 1') }));
+  app.get('/metrics', metricsHandler(deps.registry));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(assessorOpenApi);
+  });
+  app.use(createApiRouter({ config: deps.config, repository, now: deps.now ?? Date.now }));
+  app.use(notFoundHandler);
+  app.use(translateErrors(deps.config.queryTimeoutMs));
+  app.use(errorHandler(logger, RETRY_AFTER_SECONDS));
+  return app;
+}
+
+function timing(metrics: AssessorMetrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.requestSeconds.startTimer();
+    res.once('finish', () => {
+      const route = req.route?.path;
+      end({ route: typeof route === 'string' ? route : 'unmatched', status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+/**
+ * Errors of this service that the shared translation does not know: a statement cut by the
+ * PostgreSQL statement timeout (SQLSTATE 57014) is a 503 with advice, and a path whose percent-encoding
+ * is invalid (express's URIError, status 400) is a 400 naming the path.
+ */
+function translateErrors(queryTimeoutMs: number): ErrorRequestHandler {
+  return (err, _req, _res, next) => {
+    if ((err as { code?: unknown } | undefined)?.code === '57014') {
+      next(
+        new AppError(
+          'DEPENDENCY_UNAVAILABLE',
+          [{ field: 'service', message: `the query took longer than ${queryTimeoutMs} ms; narrow it or retry later` }],
+          { cause: err },
+        ),
+      );
+      return;
+    }
+    if (err instanceof URIError) {
+      next(validationError([{ field: 'path', message: 'is not valid percent-encoded UTF-8' }]));
+      return;
+    }
+    next(err);
+  };
+}

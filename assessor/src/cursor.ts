@@ -1,0 +1,52 @@
+// Opaque page cursors: base64url of a small JSON array [kind, ...position]. A cursor is the position of
+// the last item of a page (keyset paging), so pages stay consistent while rows are appended and every
+// page is an index range scan however deep it is. The kind stops a cursor of one list being used on
+// another. Clients must treat cursors as opaque; the format may change.
+
+/** Position after a row ordered by (at, id); `atUs` is `at` in epoch microseconds, as decimal text (exact). */
+export interface TimeKey {
+  atUs: string;
+  id: string;
+}
+
+export type CursorKind = 'event' | 'reading' | 'sensor';
+
+const TAGS: Record<CursorKind, string> = { event: 'e', reading: 'r', sensor: 's' };
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const MAX_CURSOR_CHARS = 2048;
+const EPOCH_US = /^-?\d{1,18}$/;
+const MAX_ID_CHARS = 512;
+
+function encode(kind: CursorKind, parts: string[]): string {
+  return Buffer.from(JSON.stringify([TAGS[kind], ...parts]), 'utf8').toString('base64url');
+}
+
+function decode(text: string, kind: CursorKind, arity: number): string[] | undefined {
+  if (text.length > MAX_CURSOR_CHARS || !BASE64URL.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== arity + 1 || value[0] !== TAGS[kind]) return undefined;
+  const parts = value.slice(1);
+  return parts.every((p): p is string => typeof p === 'string') ? parts : undefined;
+}
+
+export const encodeTimeKey = (kind: 'event' | 'reading', key: TimeKey): string => encode(kind, [key.atUs, key.id]);
+
+export function decodeTimeKey(text: string, kind: 'event' | 'reading'): TimeKey | undefined {
+  const parts = decode(text, kind, 2);
+  if (!parts) return undefined;
+  const [atUs, id] = parts;
+  if (!EPOCH_US.test(atUs) || id.length === 0 || id.length > MAX_ID_CHARS) return undefined;
+  return { atUs, id };
+}
+
+export const encodeSensorKey = (sensorId: string): string => encode('sensor', [sensorId]);
+
+export function decodeSensorKey(text: string, isSensorId: (id: string) => boolean): string | undefined {
+  const parts = decode(text, 'sensor', 1);
+  return parts && isSensorId(parts[0]) ? parts[0] : undefined;
+}

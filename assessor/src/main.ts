@@ -1,0 +1,47 @@
+// Assessor entry point: configuration, PostgreSQL, migrations, app, listen, shutdown. Nothing else.
+import http from 'node:http';
+import {
+  closeServer,
+  createLifecycle,
+  createLogger,
+  createPool,
+  createRegistry,
+  isDependencyDown,
+  listen,
+  loadConfig,
+  migrate,
+  retryUntilDone,
+  runService,
+} from '../../shared/src';
+import { createApp } from './app';
+
+const config = loadConfig();
+const logger = createLogger({ name: 'assessor', level: config.log.level });
+const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
+
+runService(logger, lifecycle, async () => {
+  // Migrations run on a connection of their own, without the statement timeout of the queries.
+  const migrationPool = createPool({ ...config.postgres, poolSize: 1 }, logger);
+  try {
+    await retryUntilDone(() => migrate(migrationPool, logger), {
+      isRetryable: isDependencyDown,
+      shouldContinue: () => !lifecycle.stopping,
+      onRetry: (err, attempt, waitMs) =>
+        logger.warn({ err, attempt, waitMs }, 'PostgreSQL unavailable; retrying migrations'),
+    });
+  } finally {
+    await migrationPool.end();
+  }
+
+  const pool = createPool(config.postgres, logger, { statement_timeout: config.assessor.queryTimeoutMs });
+  lifecycle.onShutdown('postgres pool', () => pool.end());
+
+  const registry = createRegistry('assessor');
+  const app = createApp({ config: config.assessor, pool, registry, logger });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  // Registered last, so closed first: stop taking requests and answer those in flight, then close the pool.
+  lifecycle.onShutdown('http server', () => closeServer(server));
+  await listen(server, config.assessor.port, config.assessor.host);
+  logger.info({ port: config.assessor.port }, 'assessor listening');
+});

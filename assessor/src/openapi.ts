@@ -1,0 +1,410 @@
+// The assessor's OpenAPI 3.0 document, served at GET /openapi.json. openapi.test.ts checks that its
+// paths are exactly the routes the app serves.
+
+const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+};
+
+const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
+
+const queryErrors = {
+  '400': { $ref: '#/components/responses/BadRequest' },
+  '503': { $ref: '#/components/responses/Unavailable' },
+};
+
+const instant = (description: string) => ({
+  type: 'string',
+  description: `${description}. An ISO-8601 date-time with offset (2026-11-22T10:00:00Z) or epoch milliseconds; millisecond precision.`,
+  example: '2026-11-22T10:00:00Z',
+});
+
+const aggregateProperties = {
+  count: { type: 'integer', description: 'Readings' },
+  min: { type: 'number', nullable: true },
+  max: { type: 'number', nullable: true },
+  avg: { type: 'number', nullable: true },
+  sum: { type: 'number' },
+};
+
+export const assessorOpenApi = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Metrics assessor',
+    version: '1.0.0',
+    description:
+      'Read-only queries over stored readings and events. Every error is JSON: {"result": false, "response": [{"field", "message"}]}. ' +
+      'A query parameter an endpoint does not know, or one given twice, is a 400 naming it. Lists are oldest first and keyset ' +
+      'paged: pass the nextCursor of a page as `cursor` to get the next one (cursors are opaque).',
+  },
+  paths: {
+    '/api/v1/sensors/{sensorId}/events': {
+      get: {
+        summary: "A sensor's events, oldest first (compat)",
+        description:
+          'The 2017 shape. Each event carries a field named after its metric, then at, type, metric and value. ' +
+          'An unknown sensor has no events (200, "events": []). nextCursor is present only when there are more.',
+        operationId: 'getSensorEvents',
+        tags: ['compat'],
+        parameters: [param('SensorId'), param('From'), param('To'), param('Type'), param('Limit'), param('Cursor')],
+        responses: {
+          '200': {
+            description: 'Events ordered by (at, id)',
+            ...json({
+              type: 'object',
+              required: ['sensorUuid', 'events'],
+              properties: {
+                sensorUuid: { type: 'string' },
+                events: { type: 'array', items: ref('CompatEvent') },
+                nextCursor: { type: 'string', description: 'Present only when another page exists' },
+              },
+            }),
+          },
+          ...queryErrors,
+        },
+      },
+    },
+    '/api/v1/sensors/{sensorId}/measurements': {
+      get: {
+        summary: 'Average over the last hour and 7 days, maximum over 30 days (compat)',
+        description:
+          'Windows are rolling, measured back from now: (now - 1 h, now], (now - 7 d, now], (now - 30 d, now]. ' +
+          'A window without readings gives null.',
+        operationId: 'getSensorMeasurements',
+        tags: ['compat'],
+        parameters: [
+          param('SensorId'),
+          {
+            name: 'metric',
+            in: 'query',
+            required: false,
+            description: 'Metric to assess',
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$', default: 'temperature' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The three windows',
+            ...json({
+              type: 'object',
+              required: ['sensorUuid', 'averageLastHour', 'averageLast7Days', 'maxLast30Days'],
+              properties: {
+                sensorUuid: { type: 'string' },
+                averageLastHour: { type: 'number', nullable: true, example: 77.625 },
+                averageLast7Days: { type: 'number', nullable: true, example: 77.625 },
+                maxLast30Days: { type: 'number', nullable: true, example: 107 },
+              },
+            }),
+          },
+          ...queryErrors,
+        },
+      },
+    },
+    '/api/v1/sensors/{sensorId}/statistics': {
+      get: {
+        summary: "Statistics of a sensor's metric over a range, per minute, hour or day",
+        description:
+          'Buckets are aligned to UTC minutes, hours or days; the first and last may be partial (only the part inside ' +
+          '[from, to) counts). Buckets without readings are omitted. The range may span at most ASSESSOR_MAX_BUCKETS buckets.',
+        operationId: 'getSensorStatistics',
+        parameters: [
+          param('SensorId'),
+          {
+            name: 'metric',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+          },
+          { name: 'from', in: 'query', required: true, schema: instant('Start of the range, included') },
+          { name: 'to', in: 'query', required: true, schema: instant('End of the range, excluded; after from') },
+          { name: 'bucket', in: 'query', required: true, schema: { type: 'string', enum: ['minute', 'hour', 'day'] } },
+        ],
+        responses: {
+          '200': {
+            description: 'Buckets oldest first, and the whole range',
+            ...json({
+              type: 'object',
+              required: ['sensorId', 'metric', 'from', 'to', 'bucket', 'buckets', 'total'],
+              properties: {
+                sensorId: { type: 'string' },
+                metric: { type: 'string' },
+                from: { type: 'string', format: 'date-time' },
+                to: { type: 'string', format: 'date-time' },
+                bucket: { type: 'string', enum: ['minute', 'hour', 'day'] },
+                buckets: { type: 'array', items: ref('Bucket') },
+                total: ref('Summary'),
+              },
+            }),
+          },
+          ...queryErrors,
+        },
+      },
+    },
+    '/api/v1/sensors/{sensorId}/readings': {
+      get: {
+        summary: 'Raw readings of a sensor, oldest first',
+        operationId: 'getSensorReadings',
+        parameters: [
+          param('SensorId'),
+          {
+            name: 'metric',
+            in: 'query',
+            required: false,
+            description: 'Only this metric (all metrics when absent)',
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+          },
+          param('From'),
+          param('To'),
+          param('Limit'),
+          param('Cursor'),
+        ],
+        responses: {
+          '200': {
+            description: 'Readings ordered by (at, id)',
+            ...json({
+              type: 'object',
+              required: ['sensorId', 'readings', 'nextCursor'],
+              properties: {
+                sensorId: { type: 'string' },
+                readings: { type: 'array', items: ref('Reading') },
+                nextCursor: { type: 'string', nullable: true },
+              },
+            }),
+          },
+          ...queryErrors,
+        },
+      },
+    },
+    '/api/v1/sensors': {
+      get: {
+        summary: 'The sensors known, with their latest values',
+        operationId: 'listSensors',
+        parameters: [param('Limit'), param('Cursor')],
+        responses: {
+          '200': {
+            description: 'Sensors ordered by sensor id',
+            ...json({
+              type: 'object',
+              required: ['sensors', 'nextCursor'],
+              properties: {
+                sensors: { type: 'array', items: ref('Sensor') },
+                nextCursor: { type: 'string', nullable: true },
+              },
+            }),
+          },
+          ...queryErrors,
+        },
+      },
+    },
+    '/api/v1/events': {
+      get: {
+        summary: 'Events across sensors, oldest first',
+        operationId: 'listEvents',
+        parameters: [
+          {
+            name: 'sensorId',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+          },
+          param('Type'),
+          param('From'),
+          param('To'),
+          param('Limit'),
+          param('Cursor'),
+        ],
+        responses: {
+          '200': {
+            description: 'Events ordered by (at, id)',
+            ...json({
+              type: 'object',
+              required: ['events', 'nextCursor'],
+              properties: {
+                events: { type: 'array', items: ref('Event') },
+                nextCursor: { type: 'string', nullable: true },
+              },
+            }),
+          },
+          ...queryErrors,
+        },
+      },
+    },
+    '/health': {
+      get: {
+        summary: 'The process runs',
+        operationId: 'health',
+        responses: {
+          '200': {
+            description: 'Up',
+            ...json({ type: 'object', properties: { status: { type: 'string', enum: ['UP'] } } }),
+          },
+        },
+      },
+    },
+    '/ready': {
+      get: {
+        summary: 'PostgreSQL answers',
+        operationId: 'ready',
+        responses: {
+          '200': { description: 'Ready', ...json(ref('Readiness')) },
+          '503': { description: 'A dependency is down', ...json(ref('Readiness')) },
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        operationId: 'metrics',
+        responses: {
+          '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        operationId: 'openapi',
+        responses: { '200': { description: 'OpenAPI 3.0 document', ...json({ type: 'object' }) } },
+      },
+    },
+  },
+  components: {
+    parameters: {
+      SensorId: {
+        name: 'sensorId',
+        in: 'path',
+        required: true,
+        description: '1-128 characters of A-Z a-z 0-9 . _ : -',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+      },
+      From: { name: 'from', in: 'query', required: false, schema: instant('Only items at or after this instant') },
+      To: { name: 'to', in: 'query', required: false, schema: instant('Only items before this instant; after from') },
+      Type: {
+        name: 'type',
+        in: 'query',
+        required: false,
+        description: 'Event type',
+        schema: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,80}$', example: 'TEMPERATURE_EXCEEDED' },
+      },
+      Limit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Items per page, at most ASSESSOR_MAX_LIMIT (default ASSESSOR_DEFAULT_LIMIT)',
+        schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+      Cursor: {
+        name: 'cursor',
+        in: 'query',
+        required: false,
+        description: 'The nextCursor of the previous page; empty or absent for the first page',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_-]*$' },
+      },
+    },
+    responses: {
+      BadRequest: errorResponse('A parameter is invalid, unknown or repeated; each error names it'),
+      Unavailable: errorResponse('PostgreSQL is unavailable or the query timed out; retry later', retryAfter),
+    },
+    schemas: {
+      FieldError: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+      Error: {
+        type: 'object',
+        required: ['result', 'response'],
+        properties: {
+          result: { type: 'boolean', enum: [false] },
+          response: { type: 'array', items: ref('FieldError') },
+        },
+        example: { result: false, response: [{ field: 'from', message: 'must be an ISO-8601 date-time' }] },
+      },
+      CompatEvent: {
+        type: 'object',
+        required: ['at', 'type', 'metric', 'value'],
+        description: 'Also has a field named after the metric holding the value, first: {"temperature": 99, "at": ...}',
+        properties: {
+          at: { type: 'string', format: 'date-time', description: 'UTC, with milliseconds' },
+          type: { type: 'string', example: 'TEMPERATURE_EXCEEDED' },
+          metric: { type: 'string', example: 'temperature' },
+          value: { type: 'number', example: 99 },
+        },
+        additionalProperties: { type: 'number' },
+        example: {
+          temperature: 99,
+          at: '2026-11-22T10:00:03.120Z',
+          type: 'TEMPERATURE_EXCEEDED',
+          metric: 'temperature',
+          value: 99,
+        },
+      },
+      Event: {
+        type: 'object',
+        required: ['id', 'sensorId', 'metric', 'type', 'value', 'at', 'threshold', 'rule'],
+        properties: {
+          id: { type: 'string' },
+          sensorId: { type: 'string' },
+          metric: { type: 'string' },
+          type: { type: 'string' },
+          value: { type: 'number' },
+          at: { type: 'string', format: 'date-time' },
+          threshold: { type: 'number' },
+          rule: { type: 'string', example: 'temperature >= 95' },
+        },
+      },
+      Reading: {
+        type: 'object',
+        required: ['id', 'metric', 'value', 'at', 'receivedAt'],
+        properties: {
+          id: { type: 'string' },
+          metric: { type: 'string' },
+          value: { type: 'number' },
+          at: { type: 'string', format: 'date-time' },
+          receivedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      Sensor: {
+        type: 'object',
+        required: ['sensorId', 'lastReadingAt', 'metrics'],
+        properties: {
+          sensorId: { type: 'string' },
+          lastReadingAt: { type: 'string', format: 'date-time' },
+          metrics: {
+            type: 'object',
+            description: 'By metric name',
+            additionalProperties: {
+              type: 'object',
+              required: ['lastValue', 'lastAt', 'count'],
+              properties: {
+                lastValue: { type: 'number' },
+                lastAt: { type: 'string', format: 'date-time' },
+                count: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+      Summary: { type: 'object', required: Object.keys(aggregateProperties), properties: aggregateProperties },
+      Bucket: {
+        type: 'object',
+        required: ['start', ...Object.keys(aggregateProperties)],
+        properties: { start: { type: 'string', format: 'date-time' }, ...aggregateProperties },
+      },
+      Readiness: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['UP', 'DOWN'] },
+          checks: { type: 'object', additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] } },
+        },
+      },
+    },
+  },
+} as const;

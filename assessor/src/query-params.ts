@@ -1,0 +1,264 @@
+// Request parameters of the assessor → typed queries, or a 400 naming every bad field. Pure.
+// Rules common to every endpoint: a parameter the endpoint does not know is an error (a typo must not
+// silently widen a query), a parameter given twice is an error, an empty value is invalid (except
+// `cursor`, where empty means the first page), and times are ISO-8601 with an offset or epoch ms.
+import { type FieldError, METRIC_NAME, validationError } from '../../shared/src';
+import { decodeSensorKey, decodeTimeKey, type TimeKey } from './cursor';
+import { BUCKETS, type Bucket, bucketCount, type TimeRange } from './time-windows';
+
+export const SENSOR_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const EVENT_TYPE = /^[A-Z][A-Z0-9_]{0,80}$/;
+export const DEFAULT_METRIC = 'temperature';
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const EPOCH_MS = /^\d{1,15}$/;
+/** 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z: instants outside do not print as plain ISO-8601. */
+const EARLIEST_MS = -62_135_596_800_000;
+const LATEST_MS = 253_402_300_799_999;
+const TIME_MESSAGE = 'must be an ISO-8601 date-time with offset (2026-11-22T10:00:00Z) or epoch milliseconds';
+const SENSOR_MESSAGE = 'must be 1-128 characters of A-Z a-z 0-9 . _ : -';
+
+/** What express gives as req.query with the 'simple' parser: strings, or arrays of them when repeated. */
+export type RawQuery = Record<string, unknown>;
+
+export interface PageLimits {
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+export interface OptionalRange {
+  from?: number;
+  to?: number;
+}
+
+export interface SensorEventsQuery extends OptionalRange {
+  sensorId: string;
+  type?: string;
+  limit: number;
+  after?: TimeKey;
+}
+
+export interface EventsQuery extends OptionalRange {
+  sensorId?: string;
+  type?: string;
+  limit: number;
+  after?: TimeKey;
+}
+
+export interface MeasurementsQuery {
+  sensorId: string;
+  metric: string;
+}
+
+export interface StatisticsQuery {
+  sensorId: string;
+  metric: string;
+  range: TimeRange;
+  bucket: Bucket;
+}
+
+export interface SensorsQuery {
+  limit: number;
+  after?: string;
+}
+
+export interface ReadingsQuery extends OptionalRange {
+  sensorId: string;
+  metric?: string;
+  limit: number;
+  after?: TimeKey;
+}
+
+/** Parses an instant: ISO-8601 date-time with offset, or epoch milliseconds. */
+export function parseInstant(text: string): number | undefined {
+  let ms: number | undefined;
+  if (EPOCH_MS.test(text)) {
+    ms = Number(text);
+  } else {
+    const m = ISO_DATE_TIME.exec(text);
+    if (!m) return undefined;
+    const [, y, mo, d, h, mi, s] = m.map(Number);
+    const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || (s ?? 0) > 59) return undefined;
+    ms = Date.parse(text);
+  }
+  return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS ? ms : undefined;
+}
+
+/** Reads one request's parameters, collecting every error; `done()` throws them as one 400. */
+function reader(query: RawQuery, allowed: readonly string[]) {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => {
+    errors.push({ field, message });
+  };
+  for (const name of Object.keys(query)) {
+    if (!allowed.includes(name)) {
+      fail(
+        printable(name),
+        allowed.length
+          ? `is not a parameter of this endpoint (known: ${allowed.join(', ')})`
+          : 'is not a parameter of this endpoint (it takes none)',
+      );
+    }
+  }
+  const text = (name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      fail(name, 'must be given once');
+      return undefined;
+    }
+    return value;
+  };
+  const matching = (name: string, pattern: RegExp, message: string): string | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    if (!pattern.test(value)) {
+      fail(name, message);
+      return undefined;
+    }
+    return value;
+  };
+  const required = <T>(name: string, value: T | undefined, what: string): T | undefined => {
+    if (value === undefined && query[name] === undefined) fail(name, `is required: ${what}`);
+    return value;
+  };
+  const instant = (name: string): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    const ms = parseInstant(value);
+    if (ms === undefined) fail(name, TIME_MESSAGE);
+    return ms;
+  };
+  const range = (): OptionalRange => {
+    const from = instant('from');
+    const to = instant('to');
+    if (from !== undefined && to !== undefined && from >= to) fail('to', 'must be after from');
+    return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+  };
+  const limit = (limits: PageLimits): number => {
+    const value = text('limit');
+    if (value === undefined) return limits.defaultLimit;
+    const n = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+    if (!(n >= 1 && n <= limits.maxLimit)) fail('limit', `must be an integer from 1 to ${limits.maxLimit}`);
+    return n;
+  };
+  const cursor = <T>(decode: (text: string) => T | undefined): T | undefined => {
+    const value = text('cursor');
+    if (!value) return undefined;
+    const decoded = decode(value);
+    if (decoded === undefined) fail('cursor', 'is not a cursor this endpoint returned');
+    return decoded;
+  };
+  const metric = () => matching('metric', METRIC_NAME, 'must be 1-64 characters of [a-z][a-z0-9_]*');
+  const type = () =>
+    matching('type', EVENT_TYPE, 'must be 1-81 characters of [A-Z][A-Z0-9_]*, e.g. TEMPERATURE_EXCEEDED');
+  const done = () => {
+    if (errors.length) throw validationError(errors);
+  };
+  return { fail, text, matching, required, instant, range, limit, cursor, metric, type, done };
+}
+
+type Reader = ReturnType<typeof reader>;
+
+function pathSensorId(r: Reader, sensorId: unknown): string {
+  if (typeof sensorId !== 'string' || !SENSOR_ID.test(sensorId)) r.fail('sensorId', SENSOR_MESSAGE);
+  return sensorId as string;
+}
+
+const isSensorId = (id: string) => SENSOR_ID.test(id);
+const eventKey = (text: string) => decodeTimeKey(text, 'event');
+const readingKey = (text: string) => decodeTimeKey(text, 'reading');
+
+/** GET /api/v1/sensors/{sensorId}/events (compat) */
+export function parseSensorEventsQuery(sensorId: unknown, query: RawQuery, limits: PageLimits): SensorEventsQuery {
+  const r = reader(query, ['from', 'to', 'type', 'limit', 'cursor']);
+  const parsed: SensorEventsQuery = {
+    sensorId: pathSensorId(r, sensorId),
+    ...r.range(),
+    type: r.type(),
+    limit: r.limit(limits),
+    after: r.cursor(eventKey),
+  };
+  r.done();
+  return parsed;
+}
+
+/** GET /api/v1/events */
+export function parseEventsQuery(query: RawQuery, limits: PageLimits): EventsQuery {
+  const r = reader(query, ['sensorId', 'type', 'from', 'to', 'limit', 'cursor']);
+  const parsed: EventsQuery = {
+    sensorId: r.matching('sensorId', SENSOR_ID, SENSOR_MESSAGE),
+    type: r.type(),
+    ...r.range(),
+    limit: r.limit(limits),
+    after: r.cursor(eventKey),
+  };
+  r.done();
+  return parsed;
+}
+
+/** GET /api/v1/sensors/{sensorId}/measurements (compat) */
+export function parseMeasurementsQuery(sensorId: unknown, query: RawQuery): MeasurementsQuery {
+  const r = reader(query, ['metric']);
+  const parsed = { sensorId: pathSensorId(r, sensorId), metric: r.metric() ?? DEFAULT_METRIC };
+  r.done();
+  return parsed;
+}
+
+/** GET /api/v1/sensors/{sensorId}/statistics */
+export function parseStatisticsQuery(sensorId: unknown, query: RawQuery, maxBuckets: number): StatisticsQuery {
+  const r = reader(query, ['metric', 'from', 'to', 'bucket']);
+  const id = pathSensorId(r, sensorId);
+  const metric = r.required('metric', r.metric(), 'the metric to summarise, e.g. temperature');
+  const { from, to } = r.range();
+  r.required('from', from, 'start of the range (included)');
+  r.required('to', to, 'end of the range (excluded)');
+  const bucketText = r.required('bucket', r.text('bucket'), BUCKETS.join(', '));
+  const bucket = BUCKETS.find((b) => b === bucketText);
+  if (bucketText !== undefined && !bucket) r.fail('bucket', `must be one of ${BUCKETS.join(', ')}`);
+  if (from !== undefined && to !== undefined && from < to && bucket) {
+    const count = bucketCount({ from, to }, bucket);
+    if (count > maxBuckets) {
+      r.fail(
+        'bucket',
+        `the range spans ${count} ${bucket} buckets, more than ${maxBuckets}: use a larger bucket or a shorter range`,
+      );
+    }
+  }
+  r.done();
+  return {
+    sensorId: id,
+    metric: metric as string,
+    range: { from: from as number, to: to as number },
+    bucket: bucket as Bucket,
+  };
+}
+
+/** GET /api/v1/sensors */
+export function parseSensorsQuery(query: RawQuery, limits: PageLimits): SensorsQuery {
+  const r = reader(query, ['limit', 'cursor']);
+  const parsed: SensorsQuery = { limit: r.limit(limits), after: r.cursor((t) => decodeSensorKey(t, isSensorId)) };
+  r.done();
+  return parsed;
+}
+
+/** GET /api/v1/sensors/{sensorId}/readings */
+export function parseReadingsQuery(sensorId: unknown, query: RawQuery, limits: PageLimits): ReadingsQuery {
+  const r = reader(query, ['metric', 'from', 'to', 'limit', 'cursor']);
+  const parsed: ReadingsQuery = {
+    sensorId: pathSensorId(r, sensorId),
+    metric: r.metric(),
+    ...r.range(),
+    limit: r.limit(limits),
+    after: r.cursor(readingKey),
+  };
+  r.done();
+  return parsed;
+}
+
+/** Parameter names come from the client: keep error fields short and printable. */
+function printable(name: string): string {
+  const clean = name.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}

@@ -1,0 +1,215 @@
+// Every SQL statement of the assessor. Parameterised only: the statements are fixed text plus
+// placeholders, values never enter the SQL. Lists are keyset-paged on the columns of an index, so a
+// deep page costs what the first one does. Aggregates read the per-minute rollups for whole minutes
+// and the raw readings only for the partial minutes at the edges of a range (see time-windows.ts).
+import type { Pool } from 'pg';
+import type { TimeKey } from './cursor';
+import type { Aggregate, BucketRow, EventRow, ReadingRow, SensorMetricRow } from './response-shapes';
+import type { Bucket, RangeSplit, TimeRange } from './time-windows';
+
+export interface EventFilter {
+  sensorId?: string;
+  type?: string;
+  from?: number;
+  to?: number;
+  after?: TimeKey;
+  /** rows to fetch (the page size + 1, to know whether there is a next page) */
+  limit: number;
+}
+
+export interface ReadingFilter {
+  sensorId: string;
+  metric?: string;
+  from?: number;
+  to?: number;
+  after?: TimeKey;
+  limit: number;
+}
+
+export interface Repository {
+  /** Events oldest first, ordered by (at, id). */
+  events(filter: EventFilter): Promise<EventRow[]>;
+  /** count, sum, min, max of one sensor's metric over the parts of a split range. */
+  aggregate(sensorId: string, metric: string, split: RangeSplit): Promise<Aggregate>;
+  /** The same per UTC-aligned bucket, oldest first; buckets without readings are absent. */
+  buckets(sensorId: string, metric: string, split: RangeSplit, bucket: Bucket): Promise<BucketRow[]>;
+  /** Rows of sensor_metrics of the first `limit` sensors after `after`, ordered by sensor then metric. */
+  sensors(after: string | undefined, limit: number): Promise<SensorMetricRow[]>;
+  /** Raw readings of a sensor oldest first, ordered by (at, id). */
+  readings(filter: ReadingFilter): Promise<ReadingRow[]>;
+  /** Answers when PostgreSQL does (readiness). */
+  ping(): Promise<void>;
+}
+
+/** `at` as exact epoch microseconds (decimal text), the time part of keyset cursors. */
+const AT_US = `(extract(epoch FROM at) * 1000000)::bigint::text`;
+/** The inverse, exact over years 1-9999 (whole seconds through float8 stay exact, microseconds added apart). */
+const fromEpochUs = (placeholder: string) =>
+  `(to_timestamp(div(${placeholder}::bigint, 1000000)::float8) + mod(${placeholder}::bigint, 1000000) * interval '1 microsecond')`;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Collects values and hands out their placeholders, so conditions can be added one by one. */
+function parameters() {
+  const values: unknown[] = [];
+  return { values, add: (value: unknown) => `$${values.push(value)}` };
+}
+
+/** The parts of a split as 6 fixed parameters; an absent part is the empty range [epoch, epoch). */
+function splitParameters(split: RangeSplit): string[] {
+  const empty: TimeRange = { from: 0, to: 0 };
+  const minutes = split.minutes ?? empty;
+  const [first = empty, second = empty] = split.raw;
+  return [minutes.from, minutes.to, first.from, first.to, second.from, second.to].map(iso);
+}
+
+/** The readings of a split range as (t, c, s, mn, mx): one row per whole minute, one per raw reading. */
+const SPLIT_PARTS = `
+  SELECT minute AS t, count::float8 AS c, sum AS s, min AS mn, max AS mx
+  FROM readings_minute
+  WHERE sensor_id = $1 AND metric = $2 AND minute >= $3::timestamptz AND minute < $4::timestamptz
+  UNION ALL
+  SELECT at, 1, value, value, value
+  FROM readings
+  WHERE sensor_id = $1 AND metric = $2
+    AND ((at >= $5::timestamptz AND at < $6::timestamptz) OR (at >= $7::timestamptz AND at < $8::timestamptz))`;
+
+const AGGREGATE = `
+WITH parts AS (${SPLIT_PARTS})
+SELECT coalesce(sum(c), 0)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max FROM parts`;
+
+const BUCKETS = `
+WITH parts AS (${SPLIT_PARTS})
+SELECT date_trunc($9::text, t, 'UTC') AS start, sum(c)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max
+FROM parts GROUP BY 1 ORDER BY 1`;
+
+const SENSORS = (afterCondition: string, limit: string) => `
+WITH page AS (
+  SELECT DISTINCT sensor_id FROM sensor_metrics ${afterCondition} ORDER BY sensor_id LIMIT ${limit}
+)
+SELECT s.sensor_id, s.metric, s.last_at, s.last_value, s.count::float8 AS count
+FROM sensor_metrics s JOIN page USING (sensor_id)
+ORDER BY s.sensor_id, s.metric`;
+
+interface EventDbRow {
+  id: string;
+  sensor_id: string;
+  metric: string;
+  type: string;
+  value: number;
+  at: Date;
+  at_us: string;
+  threshold: number;
+  rule: string;
+}
+
+interface ReadingDbRow {
+  id: string;
+  metric: string;
+  value: number;
+  at: Date;
+  at_us: string;
+  received_at: Date;
+}
+
+export function createRepository(pool: Pool): Repository {
+  return {
+    async events(filter) {
+      const p = parameters();
+      const where: string[] = [];
+      if (filter.sensorId !== undefined) where.push(`sensor_id = ${p.add(filter.sensorId)}`);
+      if (filter.type !== undefined) where.push(`type = ${p.add(filter.type)}`);
+      if (filter.from !== undefined) where.push(`at >= ${p.add(iso(filter.from))}::timestamptz`);
+      if (filter.to !== undefined) where.push(`at < ${p.add(iso(filter.to))}::timestamptz`);
+      if (filter.after)
+        where.push(`(at, id) > (${fromEpochUs(p.add(filter.after.atUs))}, ${p.add(filter.after.id)}::text)`);
+      const sql = `
+        SELECT id, sensor_id, metric, type, value, at, ${AT_US} AS at_us, threshold, rule
+        FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY at, id LIMIT ${p.add(filter.limit)}`;
+      const { rows } = await pool.query<EventDbRow>(sql, p.values);
+      return rows.map((r) => ({
+        id: r.id,
+        sensorId: r.sensor_id,
+        metric: r.metric,
+        type: r.type,
+        value: r.value,
+        at: r.at,
+        atUs: r.at_us,
+        threshold: r.threshold,
+        rule: r.rule,
+      }));
+    },
+
+    async aggregate(sensorId, metric, split) {
+      const { rows } = await pool.query<Aggregate>(AGGREGATE, [sensorId, metric, ...splitParameters(split)]);
+      return rows[0];
+    },
+
+    async buckets(sensorId, metric, split, bucket) {
+      const { rows } = await pool.query<BucketRow>(BUCKETS, [sensorId, metric, ...splitParameters(split), bucket]);
+      return rows;
+    },
+
+    async sensors(after, limit) {
+      const p = parameters();
+      const afterCondition = after === undefined ? '' : `WHERE sensor_id > ${p.add(after)}`;
+      const { rows } = await pool.query<{
+        sensor_id: string;
+        metric: string;
+        last_at: Date;
+        last_value: number;
+        count: number;
+      }>(SENSORS(afterCondition, p.add(limit)), p.values);
+      return rows.map((r) => ({
+        sensorId: r.sensor_id,
+        metric: r.metric,
+        lastAt: r.last_at,
+        lastValue: r.last_value,
+        count: r.count,
+      }));
+    },
+
+    async readings(filter) {
+      const p = parameters();
+      const sensor = p.add(filter.sensorId);
+      const where: string[] = [];
+      if (filter.from !== undefined) where.push(`at >= ${p.add(iso(filter.from))}::timestamptz`);
+      if (filter.to !== undefined) where.push(`at < ${p.add(iso(filter.to))}::timestamptz`);
+      if (filter.after) {
+        // `at >=` is what the (sensor_id, metric, at) index can use; the rest breaks ties on id
+        const at = fromEpochUs(p.add(filter.after.atUs));
+        where.push(`at >= ${at} AND (at > ${at} OR id > ${p.add(filter.after.id)}::text)`);
+      }
+      const limit = p.add(filter.limit);
+      const conditions = where.map((c) => ` AND ${c}`).join('');
+      const columns = `id, metric, value, at, ${AT_US} AS at_us, received_at`;
+      // One metric: one index range scan. All metrics: the first rows of each metric (one range scan
+      // each, metrics known from sensor_metrics), merged; never a sort of the sensor's whole history.
+      const sql =
+        filter.metric !== undefined
+          ? `SELECT ${columns} FROM readings
+             WHERE sensor_id = ${sensor} AND metric = ${p.add(filter.metric)}${conditions}
+             ORDER BY at, id LIMIT ${limit}`
+          : `SELECT r.* FROM (SELECT metric FROM sensor_metrics WHERE sensor_id = ${sensor}) m
+             CROSS JOIN LATERAL (
+               SELECT ${columns} FROM readings
+               WHERE sensor_id = ${sensor} AND metric = m.metric${conditions}
+               ORDER BY at, id LIMIT ${limit}
+             ) r
+             ORDER BY r.at, r.id LIMIT ${limit}`;
+      const { rows } = await pool.query<ReadingDbRow>(sql, p.values);
+      return rows.map((r) => ({
+        id: r.id,
+        metric: r.metric,
+        value: r.value,
+        at: r.at,
+        atUs: r.at_us,
+        receivedAt: r.received_at,
+      }));
+    },
+
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+  };
+}

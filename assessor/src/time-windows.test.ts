@@ -1,0 +1,115 @@
+import {
+  BUCKET_MS,
+  bucketCount,
+  bucketStart,
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  type RangeSplit,
+  rollingWindow,
+  splitRange,
+  type TimeRange,
+} from './time-windows';
+
+const t = (iso: string) => Date.parse(iso);
+
+/** Every millisecond of [from, to) lands in exactly one part of the split, and nothing else does. */
+function expectExactCover(range: TimeRange, split: RangeSplit) {
+  const parts = [...(split.minutes ? [split.minutes] : []), ...split.raw].sort((a, b) => a.from - b.from);
+  let cursor = range.from;
+  for (const p of parts) {
+    expect(p.from).toBe(cursor);
+    expect(p.to).toBeGreaterThan(p.from);
+    cursor = p.to;
+  }
+  expect(cursor).toBe(Math.max(range.from, range.to));
+  if (split.minutes) {
+    expect(Math.abs(split.minutes.from % MINUTE_MS)).toBe(0);
+    expect(Math.abs(split.minutes.to % MINUTE_MS)).toBe(0);
+  }
+  for (const r of split.raw) expect(r.to - r.from).toBeLessThan(2 * MINUTE_MS);
+}
+
+describe('splitRange', () => {
+  it('when the range is minute aligned, then it is all whole minutes and no raw span', () => {
+    const range = { from: t('2026-11-22T10:00:00Z'), to: t('2026-11-22T12:00:00Z') };
+    expect(splitRange(range)).toEqual({ minutes: range, raw: [] });
+  });
+
+  it('when both ends fall inside minutes, then the partial minutes are raw spans around the whole ones', () => {
+    const range = { from: t('2026-11-22T10:00:30.250Z'), to: t('2026-11-22T10:05:10Z') };
+    expect(splitRange(range)).toEqual({
+      minutes: { from: t('2026-11-22T10:01:00Z'), to: t('2026-11-22T10:05:00Z') },
+      raw: [
+        { from: range.from, to: t('2026-11-22T10:01:00Z') },
+        { from: t('2026-11-22T10:05:00Z'), to: range.to },
+      ],
+    });
+  });
+
+  it('when only the start is unaligned, then one raw span precedes the whole minutes', () => {
+    const range = { from: t('2026-11-22T10:00:59.999Z'), to: t('2026-11-22T10:03:00Z') };
+    expect(splitRange(range)).toEqual({
+      minutes: { from: t('2026-11-22T10:01:00Z'), to: range.to },
+      raw: [{ from: range.from, to: t('2026-11-22T10:01:00Z') }],
+    });
+  });
+
+  it('when the range holds no whole minute, then it is one raw span', () => {
+    const within = { from: t('2026-11-22T10:00:10Z'), to: t('2026-11-22T10:00:50Z') };
+    expect(splitRange(within)).toEqual({ raw: [within] });
+    const across = { from: t('2026-11-22T10:00:30Z'), to: t('2026-11-22T10:01:30Z') };
+    expect(splitRange(across)).toEqual({ raw: [across] });
+  });
+
+  it('when the range is empty, then the split is empty', () => {
+    expect(splitRange({ from: 5, to: 5 })).toEqual({ raw: [] });
+  });
+
+  it.each([
+    [0, 1],
+    [1, MINUTE_MS],
+    [MINUTE_MS - 1, MINUTE_MS + 1],
+    [123_456, 9_876_543],
+    [-90_000, 30_000],
+    [t('2026-11-22T10:00:00.001Z'), t('2026-12-22T10:00:00Z')],
+  ])('when the range is [%d, %d), then the parts cover it exactly once', (from, to) => {
+    expectExactCover({ from, to }, splitRange({ from, to }));
+  });
+});
+
+describe('rollingWindow', () => {
+  it('when asked for the last hour, then it is (now - 1 h, now]', () => {
+    const now = t('2026-11-22T10:30:15.500Z');
+    const w = rollingWindow(now, HOUR_MS);
+    expect(w).toEqual({ from: now - HOUR_MS + 1, to: now + 1 });
+    expect(w.to - w.from).toBe(HOUR_MS);
+  });
+
+  it('when now is not minute aligned, then the window splits into whole minutes and two raw edges', () => {
+    const now = t('2026-11-22T10:30:15.500Z');
+    const split = splitRange(rollingWindow(now, 30 * DAY_MS));
+    expect(split.minutes).toEqual({ from: t('2026-10-23T10:31:00Z'), to: t('2026-11-22T10:30:00Z') });
+    expect(split.raw).toHaveLength(2);
+  });
+});
+
+describe('buckets', () => {
+  it('when a range is not aligned, then the partial first and last buckets count', () => {
+    const range = { from: t('2026-11-22T10:30:00Z'), to: t('2026-11-22T12:15:00Z') };
+    expect(bucketCount(range, 'hour')).toBe(3);
+    expect(bucketCount(range, 'minute')).toBe(105);
+    expect(bucketCount(range, 'day')).toBe(1);
+  });
+
+  it('when a range ends exactly on a boundary, then the bucket starting there is not counted', () => {
+    expect(bucketCount({ from: t('2026-11-22T00:00:00Z'), to: t('2026-11-24T00:00:00Z') }, 'day')).toBe(2);
+  });
+
+  it('when asked for a bucket start, then it is aligned to UTC', () => {
+    const at = t('2026-11-22T23:59:59.999-05:00');
+    expect(new Date(bucketStart(at, 'day')).toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(new Date(bucketStart(at, 'hour')).toISOString()).toBe('2026-11-23T04:00:00.000Z');
+    expect(BUCKET_MS.minute).toBe(MINUTE_MS);
+  });
+});

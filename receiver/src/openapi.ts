@@ -1,0 +1,216 @@
+// The receiver's OpenAPI 3.0 document, served at GET /openapi.json. assessor/src/openapi.test.ts checks
+// that its paths are exactly the routes the receiver's app serves.
+
+const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+};
+
+const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+
+const writeErrors = {
+  '400': response('BadRequest'),
+  '413': response('TooLarge'),
+  '415': response('NotJson'),
+  '429': response('Overloaded'),
+  '503': response('Unavailable'),
+};
+
+export const receiverOpenApi = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Metrics receiver',
+    version: '1.0.0',
+    description:
+      'Accepts sensor readings and publishes them to Kafka. A 200 is sent only once Kafka has acknowledged every ' +
+      'reading of the request (all in-sync replicas): the readings will be stored and processed. A request that gets ' +
+      'any error wrote nothing. Every error is JSON: {"result": false, "response": [{"field", "message"}]}.',
+  },
+  paths: {
+    '/api/v1/sensors/{sensorId}/measurements': {
+      post: {
+        summary: "One sensor's readings (compat)",
+        description:
+          'The body is an object of metric values, e.g. {"temperature": 99} (exactly what existing sensors send). ' +
+          'Several metrics make several readings with the same `at`. `sensorUuid` in the body is ignored: the path wins.',
+        operationId: 'postSensorMeasurements',
+        tags: ['compat'],
+        parameters: [
+          {
+            name: 'sensorId',
+            in: 'path',
+            required: true,
+            description: '1-128 characters of A-Z a-z 0-9 . _ : -',
+            schema: { $ref: '#/components/schemas/SensorId' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          ...json(ref('Measurement')),
+        },
+        responses: {
+          '200': {
+            description: 'Every reading acknowledged by Kafka',
+            ...json({
+              type: 'object',
+              required: ['result', 'response'],
+              properties: { result: { type: 'boolean', enum: [true] }, response: { type: 'string', enum: ['OK'] } },
+            }),
+          },
+          ...writeErrors,
+        },
+      },
+    },
+    '/api/v1/measurements': {
+      post: {
+        summary: "Several sensors' readings at once",
+        description:
+          'A JSON array of measurements, each with its own sensorId. All or nothing: when any item is invalid nothing ' +
+          'is written and the 400 lists every error with the `index` of its item.',
+        operationId: 'postMeasurements',
+        requestBody: {
+          required: true,
+          ...json({ type: 'array', minItems: 1, items: ref('BatchMeasurement') }),
+        },
+        responses: {
+          '200': {
+            description: 'Every reading acknowledged by Kafka',
+            ...json({
+              type: 'object',
+              required: ['result', 'response'],
+              properties: {
+                result: { type: 'boolean', enum: [true] },
+                response: {
+                  type: 'object',
+                  required: ['accepted'],
+                  properties: { accepted: { type: 'integer', description: 'Readings (metric values) accepted' } },
+                },
+              },
+            }),
+          },
+          ...writeErrors,
+        },
+      },
+    },
+    '/health': {
+      get: {
+        summary: 'The process runs',
+        operationId: 'health',
+        responses: {
+          '200': {
+            description: 'Up',
+            ...json({ type: 'object', properties: { status: { type: 'string', enum: ['UP'] } } }),
+          },
+        },
+      },
+    },
+    '/ready': {
+      get: {
+        summary: 'Kafka answers',
+        operationId: 'ready',
+        responses: {
+          '200': { description: 'Ready', ...json(ref('Readiness')) },
+          '503': { description: 'A dependency is down', ...json(ref('Readiness')) },
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        operationId: 'metrics',
+        responses: {
+          '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        operationId: 'openapi',
+        responses: { '200': { description: 'OpenAPI 3.0 document', ...json({ type: 'object' }) } },
+      },
+    },
+  },
+  components: {
+    responses: {
+      BadRequest: errorResponse('Invalid input; each error names its field (and `index` in a batch)'),
+      TooLarge: errorResponse('The body is larger than RECEIVER_BODY_LIMIT_BYTES'),
+      NotJson: errorResponse('The body is not JSON (send Content-Type: application/json)'),
+      Overloaded: errorResponse('Too many readings are waiting for Kafka; retry later', retryAfter),
+      Unavailable: errorResponse('Kafka is unavailable; retry later', retryAfter),
+    },
+    schemas: {
+      SensorId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+      At: {
+        description:
+          'When the readings were taken: an ISO-8601 date-time with offset, or epoch milliseconds. The time of receipt when absent.',
+        oneOf: [
+          { type: 'string', format: 'date-time', example: '2026-11-22T10:00:00Z' },
+          { type: 'integer', example: 1795341600000 },
+        ],
+      },
+      ReadingId: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9._:-]{1,128}$',
+        description:
+          'Client-chosen id (a sequence number, a UUID...), the deduplication key: a request retried with the same id ' +
+          'is stored once. Without it, every request makes new readings.',
+      },
+      Measurement: {
+        type: 'object',
+        description:
+          'Every field other than at, id, sensorId and sensorUuid is a metric: a name of [a-z][a-z0-9_]* (1-64) and a finite number. At least one.',
+        properties: {
+          at: ref('At'),
+          id: ref('ReadingId'),
+          sensorUuid: { type: 'string', description: 'Ignored: the path wins (as in the original)' },
+        },
+        additionalProperties: { type: 'number' },
+        minProperties: 1,
+        example: { temperature: 99 },
+      },
+      BatchMeasurement: {
+        type: 'object',
+        required: ['sensorId'],
+        description:
+          'A measurement with its sensor (`sensorUuid` is accepted in place of `sensorId`); every field other than ' +
+          'sensorId, sensorUuid, at and id is a metric.',
+        properties: { sensorId: ref('SensorId'), at: ref('At'), id: ref('ReadingId') },
+        additionalProperties: { type: 'number' },
+        example: { sensorId: 'sensor-1', temperature: 21.5, humidity: 40, at: '2026-11-22T10:00:00Z' },
+      },
+      FieldError: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: {
+          field: { type: 'string' },
+          message: { type: 'string' },
+          index: { type: 'integer', description: 'Position of the item in a batch' },
+        },
+      },
+      Error: {
+        type: 'object',
+        required: ['result', 'response'],
+        properties: {
+          result: { type: 'boolean', enum: [false] },
+          response: { type: 'array', items: ref('FieldError') },
+        },
+        example: { result: false, response: [{ field: 'temperature', message: 'must be a finite number' }] },
+      },
+      Readiness: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['UP', 'DOWN'] },
+          checks: { type: 'object', additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] } },
+        },
+      },
+    },
+  },
+} as const;
