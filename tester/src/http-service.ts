@@ -1,0 +1,82 @@
+// A service under test over HTTP (receiver, assessor), through Node's fetch. Connection failures and
+// timeouts become a DependencyError naming the service and its address.
+import { connectionErrorCode, DependencyError } from './dependency-error';
+
+export interface HttpResponse {
+  status: number;
+  contentType: string;
+  headers: Headers;
+  text: string;
+  /** the parsed body when it is JSON, else undefined */
+  json: unknown;
+}
+
+export interface RequestOptions {
+  /** a value sent as JSON (Content-Type: application/json) */
+  json?: unknown;
+  /** a raw body, sent as is */
+  body?: string;
+  contentType?: string;
+}
+
+export interface HttpService {
+  name: string;
+  baseUrl: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResponse>;
+  get(path: string): Promise<HttpResponse>;
+  postJson(path: string, value: unknown): Promise<HttpResponse>;
+}
+
+export function createHttpService(
+  name: string,
+  baseUrl: string,
+  timeoutMs: number,
+  fetchImpl: typeof fetch = fetch,
+): HttpService {
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    } else if (options.body !== undefined) {
+      body = options.body;
+    }
+    if (options.contentType) headers['content-type'] = options.contentType;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchImpl(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        throw new DependencyError(`${name} at ${baseUrl} did not answer ${method} ${path} within ${timeoutMs} ms`);
+      }
+      const code = connectionErrorCode(err);
+      throw new DependencyError(
+        `${name} at ${baseUrl} does not answer (${code ?? e.message}${code ? '' : ` on ${method} ${path}`})`,
+      );
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, contentType, headers: response.headers, text, json };
+  };
+  return {
+    name,
+    baseUrl,
+    request,
+    get: (path) => request('GET', path),
+    postJson: (path, value) => request('POST', path, { json: value }),
+  };
+}
