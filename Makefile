@@ -38,11 +38,14 @@ stop: ## stop everything `make run` started
 unit: install ## unit tests only (no infrastructure needed)
 	npx jest --selectProjects unit
 
-integration: install infra-up ## integration tests against real Kafka, PostgreSQL and Redis
+integration: build infra-up ## integration tests against real Kafka, PostgreSQL and Redis
 	npx jest --selectProjects integration --runInBand
 
-test: lint install infra-up ## lint, unit and integration tests (brings infrastructure up as needed)
+test: lint build infra-up ## lint, unit and integration tests, fault injection in short form (brings infrastructure up as needed)
 	npx jest --runInBand --ci
+
+fault: build infra-up ## the fault-injection suite in its long form (FAULT_DURATION_S=180; FAULT_SEED=n replays a run)
+	FAULT_DURATION_S=$${FAULT_DURATION_S:-180} npx jest --selectProjects integration --runInBand --ci test/fault
 
 test_run: build ## the integration tester against a running stack (ARGS="-t full,batch" selects tests)
 	node dist/tester/src/cli.js $(ARGS)

@@ -1,7 +1,7 @@
 // Two projects: `unit` (pure logic, no I/O, runs anywhere) and `integration` (real Kafka, PostgreSQL
 // and Redis, brought up or located by test/global-setup.ts). ts-jest only transpiles here
-// (isolatedModules): `tsc --noEmit` in `make lint` does the type checking once for the whole tree.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+// (isolatedModules in tsconfig.json): `tsc --noEmit` in `make lint` type-checks the whole tree once.
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const fs = require('node:fs');
 const roots = ['shared', 'receiver', 'processor', 'saver', 'assessor', 'tester', 'bench', 'test']
   .filter((dir) => fs.existsSync(`${__dirname}/${dir}`))
