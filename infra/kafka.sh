@@ -75,8 +75,9 @@ start() {
     return 0
   fi
   if port_open "$port"; then
-    log "127.0.0.1:$port is taken by another process; set KAFKA_LOCAL_PORT or stop it"
-    return 1
+    # Like PostgreSQL and Redis: a broker that already answers is used, not replaced (nor stopped by us).
+    log "something we did not start answers on 127.0.0.1:$port: using it as the broker (KAFKA_LOCAL_PORT picks another port)"
+    return 0
   fi
   fetch
   write_config
