@@ -28,12 +28,13 @@ infra-down: ## stop the Kafka broker, and PostgreSQL/Redis only if infra-up star
 	infra/kafka.sh stop
 	infra/services.sh down
 
-run: infra-up build ## infrastructure up, build, then the four services in the foreground (Ctrl-C stops them)
+run: build ## infrastructure up, build, then the four services in the foreground (Ctrl-C stops them)
+	METRICS_STARTED_BY=run $(MAKE) --no-print-directory infra-up
 	infra/run-stack.sh
 
-stop: ## stop everything `make run` started
+stop: ## stop everything `make run` started, and nothing else
 	infra/run-stack.sh stop
-	$(MAKE) --no-print-directory infra-down
+	METRICS_STOP_ONLY_STARTED_BY=run $(MAKE) --no-print-directory infra-down
 
 unit: install ## unit tests only (no infrastructure needed)
 	npx jest --selectProjects unit

@@ -23,6 +23,9 @@ heap=${KAFKA_LOCAL_HEAP:-512m}
 start_timeout=${KAFKA_LOCAL_START_TIMEOUT:-90}
 stop_timeout=${KAFKA_LOCAL_STOP_TIMEOUT:-30}
 pid_file=$state_dir/broker.pid
+# Who started the running broker (METRICS_STARTED_BY, e.g. "run" for `make run`), so that `make stop`
+# stops only what `make run` started (METRICS_STOP_ONLY_STARTED_BY=run).
+starter_file=$state_dir/started-by
 log_file=$state_dir/broker.log
 props=$state_dir/server.properties
 
@@ -89,6 +92,7 @@ start() {
     -Dlog4j.configuration="file:$repo/infra/kafka/log4j.properties" \
     -cp "$lib_dir/*" kafka.Kafka "$props" >>"$log_file" 2>&1 </dev/null 9>&- &
   echo $! >"$pid_file"
+  echo "${METRICS_STARTED_BY:-manual}" >"$starter_file"
   wait_ready "$!"
   log "started (pid $(<"$pid_file")) on 127.0.0.1:$port in $((SECONDS - started)) s; log: $log_file"
 }
@@ -115,6 +119,12 @@ stop() {
   if ! pid=$(running_pid); then
     rm -f "$pid_file"
     log "not running"
+    return 0
+  fi
+  local starter
+  starter=$(cat "$starter_file" 2>/dev/null || echo manual)
+  if [[ -n ${METRICS_STOP_ONLY_STARTED_BY:-} && $starter != "$METRICS_STOP_ONLY_STARTED_BY" ]]; then
+    log "left running (pid $pid): it was started by '$starter', not by '$METRICS_STOP_ONLY_STARTED_BY'"
     return 0
   fi
   kill -TERM "$pid"

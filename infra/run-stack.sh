@@ -68,11 +68,12 @@ echo "stack: started ${services[*]} (receiver :${RECEIVER_PORT:-8080}, assessor 
 # When one service exits on its own (a crash), stop the others rather than run half a pipeline.
 status=0
 while :; do
-  wait -n "${pids[@]}"
+  alive=()
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+  ((${#alive[@]})) || break
+  wait -n "${alive[@]}" 2>/dev/null
   code=$?
-  alive=0
-  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-  if ((alive == 0)); then break; fi
+  # a trapped signal also ends `wait`; then stop_all has already run
   if ((stopping == 0)); then
     echo "stack: a service exited (code $code); stopping the others" >&2
     status=1

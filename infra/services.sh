@@ -38,7 +38,7 @@ postgres_up() {
       version=$(ls /etc/postgresql | sort -V | tail -n1)
       log "PostgreSQL does not answer at $admin_url: starting cluster $version/main"
       pg_ctlcluster --skip-systemctl-redirect "$version" main start
-      touch "$state_dir/started-postgres"
+      echo "${METRICS_STARTED_BY:-manual}" >"$state_dir/started-postgres"
     else
       log "PostgreSQL does not answer at $admin_url and this machine has no cluster to start"
       return 1
@@ -62,7 +62,7 @@ redis_up() {
       mkdir -p "$state_dir/redis"
       redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
         --dir "$state_dir/redis" --logfile "$state_dir/redis/redis.log" --pidfile "$state_dir/redis/redis.pid"
-      touch "$state_dir/started-redis"
+      echo "${METRICS_STARTED_BY:-manual}" >"$state_dir/started-redis"
     else
       log "Redis does not answer at $redis_url and this machine has no redis-server"
       return 1
@@ -72,13 +72,19 @@ redis_up() {
   log "Redis answers"
 }
 
+# Started by this script (and, with METRICS_STOP_ONLY_STARTED_BY, by that starter)?
+ours() {
+  [[ -f $state_dir/started-$1 ]] || return 1
+  [[ -z ${METRICS_STOP_ONLY_STARTED_BY:-} || $(<"$state_dir/started-$1") == "$METRICS_STOP_ONLY_STARTED_BY" ]]
+}
+
 down() {
-  if [[ -f $state_dir/started-postgres ]]; then
+  if ours postgres; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n1)" main stop || true
     rm -f "$state_dir/started-postgres"
     log "stopped the PostgreSQL cluster it had started"
   fi
-  if [[ -f $state_dir/started-redis ]]; then
+  if ours redis; then
     redis-cli -u "$redis_url" shutdown nosave >/dev/null 2>&1 || true
     rm -f "$state_dir/started-redis"
     log "stopped the Redis server it had started"
