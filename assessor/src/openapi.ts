@@ -1,18 +1,8 @@
 // The assessor's OpenAPI 3.0 document, served at GET /openapi.json. openapi.test.ts checks that its
 // paths are exactly the routes the app serves.
 
-const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+import { commonSchemas, errorResponse, json, operationalPaths, ref, retryAfter } from '../../shared/src';
 
-const retryAfter = {
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
-};
-
-const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
 
 const queryErrors = {
@@ -236,44 +226,7 @@ export const assessorOpenApi = {
         },
       },
     },
-    '/health': {
-      get: {
-        summary: 'The process runs',
-        operationId: 'health',
-        responses: {
-          '200': {
-            description: 'Up',
-            ...json({ type: 'object', properties: { status: { type: 'string', enum: ['UP'] } } }),
-          },
-        },
-      },
-    },
-    '/ready': {
-      get: {
-        summary: 'PostgreSQL answers',
-        operationId: 'ready',
-        responses: {
-          '200': { description: 'Ready', ...json(ref('Readiness')) },
-          '503': { description: 'A dependency is down', ...json(ref('Readiness')) },
-        },
-      },
-    },
-    '/metrics': {
-      get: {
-        summary: 'Prometheus metrics',
-        operationId: 'metrics',
-        responses: {
-          '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
-        },
-      },
-    },
-    '/openapi.json': {
-      get: {
-        summary: 'This document',
-        operationId: 'openapi',
-        responses: { '200': { description: 'OpenAPI 3.0 document', ...json({ type: 'object' }) } },
-      },
-    },
+    ...operationalPaths('PostgreSQL answers'),
   },
   components: {
     parameters: {
@@ -313,20 +266,7 @@ export const assessorOpenApi = {
       Unavailable: errorResponse('PostgreSQL is unavailable or the query timed out; retry later', retryAfter),
     },
     schemas: {
-      FieldError: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
-      },
-      Error: {
-        type: 'object',
-        required: ['result', 'response'],
-        properties: {
-          result: { type: 'boolean', enum: [false] },
-          response: { type: 'array', items: ref('FieldError') },
-        },
-        example: { result: false, response: [{ field: 'from', message: 'must be an ISO-8601 date-time' }] },
-      },
+      ...commonSchemas({ field: 'from', message: 'must be an ISO-8601 date-time' }),
       CompatEvent: {
         type: 'object',
         required: ['at', 'type', 'metric', 'value'],
@@ -397,13 +337,6 @@ export const assessorOpenApi = {
         type: 'object',
         required: ['start', ...Object.keys(aggregateProperties)],
         properties: { start: { type: 'string', format: 'date-time' }, ...aggregateProperties },
-      },
-      Readiness: {
-        type: 'object',
-        properties: {
-          status: { type: 'string', enum: ['UP', 'DOWN'] },
-          checks: { type: 'object', additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] } },
-        },
       },
     },
   },

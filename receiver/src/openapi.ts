@@ -1,18 +1,8 @@
 // The receiver's OpenAPI 3.0 document, served at GET /openapi.json. assessor/src/openapi.test.ts checks
 // that its paths are exactly the routes the receiver's app serves.
 
-const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+import { commonSchemas, errorResponse, json, operationalPaths, ref, retryAfter } from '../../shared/src';
 
-const retryAfter = {
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
-};
-
-const json = (schema: Record<string, unknown>) => ({ content: { 'application/json': { schema } } });
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 
 const writeErrors = {
@@ -99,44 +89,7 @@ export const receiverOpenApi = {
         },
       },
     },
-    '/health': {
-      get: {
-        summary: 'The process runs',
-        operationId: 'health',
-        responses: {
-          '200': {
-            description: 'Up',
-            ...json({ type: 'object', properties: { status: { type: 'string', enum: ['UP'] } } }),
-          },
-        },
-      },
-    },
-    '/ready': {
-      get: {
-        summary: 'Kafka answers',
-        operationId: 'ready',
-        responses: {
-          '200': { description: 'Ready', ...json(ref('Readiness')) },
-          '503': { description: 'A dependency is down', ...json(ref('Readiness')) },
-        },
-      },
-    },
-    '/metrics': {
-      get: {
-        summary: 'Prometheus metrics',
-        operationId: 'metrics',
-        responses: {
-          '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
-        },
-      },
-    },
-    '/openapi.json': {
-      get: {
-        summary: 'This document',
-        operationId: 'openapi',
-        responses: { '200': { description: 'OpenAPI 3.0 document', ...json({ type: 'object' }) } },
-      },
-    },
+    ...operationalPaths('Kafka answers'),
   },
   components: {
     responses: {
@@ -147,6 +100,7 @@ export const receiverOpenApi = {
       Unavailable: errorResponse('Kafka is unavailable; retry later', retryAfter),
     },
     schemas: {
+      ...commonSchemas({ field: 'temperature', message: 'must be a finite number' }),
       SensorId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
       At: {
         description:
@@ -185,31 +139,6 @@ export const receiverOpenApi = {
         properties: { sensorId: ref('SensorId'), at: ref('At'), id: ref('ReadingId') },
         additionalProperties: { type: 'number' },
         example: { sensorId: 'sensor-1', temperature: 21.5, humidity: 40, at: '2026-11-22T10:00:00Z' },
-      },
-      FieldError: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: {
-          field: { type: 'string' },
-          message: { type: 'string' },
-          index: { type: 'integer', description: 'Position of the item in a batch' },
-        },
-      },
-      Error: {
-        type: 'object',
-        required: ['result', 'response'],
-        properties: {
-          result: { type: 'boolean', enum: [false] },
-          response: { type: 'array', items: ref('FieldError') },
-        },
-        example: { result: false, response: [{ field: 'temperature', message: 'must be a finite number' }] },
-      },
-      Readiness: {
-        type: 'object',
-        properties: {
-          status: { type: 'string', enum: ['UP', 'DOWN'] },
-          checks: { type: 'object', additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] } },
-        },
       },
     },
   },

@@ -19,3 +19,4 @@ export * from './redis';
 export * from './retry';
 export * from './rules';
 export * from './settings-table';
+export * from './http/openapi-common';
