@@ -6,11 +6,9 @@ import {
   createLogger,
   createPool,
   createRegistry,
-  isDependencyDown,
   listen,
   loadConfig,
-  migrate,
-  retryUntilDone,
+  migrateWhenReady,
   runService,
 } from '../../shared/src';
 import { createApp } from './app';
@@ -23,12 +21,7 @@ runService(logger, lifecycle, async () => {
   // Migrations run on a connection of their own, without the statement timeout of the queries.
   const migrationPool = createPool({ ...config.postgres, poolSize: 1 }, logger);
   try {
-    await retryUntilDone(() => migrate(migrationPool, logger), {
-      isRetryable: isDependencyDown,
-      shouldContinue: () => !lifecycle.stopping,
-      onRetry: (err, attempt, waitMs) =>
-        logger.warn({ err, attempt, waitMs }, 'PostgreSQL unavailable; retrying migrations'),
-    });
+    await migrateWhenReady(migrationPool, logger, lifecycle);
   } finally {
     await migrationPool.end();
   }

@@ -1,20 +1,15 @@
 // Processor entry point: configuration, clients, status server, consumer, shutdown. Nothing else.
-import http from 'node:http';
 import {
-  closeServer,
+  connectKafka,
+  connectProducer,
   createConsumer,
-  createKafka,
   createLifecycle,
   createLogger,
-  createProducer,
   createRedis,
   createRegistry,
-  createStatusApp,
-  ensureTopics,
-  listen,
   loadConfig,
-  pipelineTopics,
   runService,
+  startStatusServer,
 } from '../../shared/src';
 import { createProcessor } from './processor';
 import { createProcessorMetrics } from './processor-metrics';
@@ -26,30 +21,22 @@ const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
 
 runService(logger, lifecycle, async () => {
   logger.info({ rules: config.processor.rules }, 'rules');
-  const kafka = createKafka(config.kafka, 'processor', logger);
-  const admin = kafka.admin();
-  await admin.connect();
-  lifecycle.onShutdown('kafka admin', () => admin.disconnect());
-  await ensureTopics(admin, pipelineTopics(config.kafka), logger);
+  const { kafka, admin } = await connectKafka(config.kafka, 'processor', logger, lifecycle);
 
   const redis = createRedis(config.redis.url, logger);
   await redis.connect();
   lifecycle.onShutdown('redis', () => redis.quit());
 
-  const producer = createProducer(kafka);
-  await producer.connect();
-  lifecycle.onShutdown('kafka producer', () => producer.disconnect());
+  const producer = await connectProducer(kafka, lifecycle);
 
   const registry = createRegistry('processor');
-  const statusServer = http.createServer(
-    createStatusApp({
-      checks: { kafka: () => admin.describeCluster(), redis: () => redis.ping() },
-      registry,
-      logger,
-    }),
-  );
-  await listen(statusServer, config.processor.statusPort, '0.0.0.0');
-  lifecycle.onShutdown('status server', () => closeServer(statusServer));
+  await startStatusServer({
+    checks: { kafka: () => admin.describeCluster(), redis: () => redis.ping() },
+    registry,
+    logger,
+    port: config.processor.statusPort,
+    lifecycle,
+  });
 
   const consumer = createConsumer(kafka, config.kafka, config.processor.groupId, 100);
   const processor = createProcessor({

@@ -2,15 +2,13 @@
 import http from 'node:http';
 import {
   closeServer,
-  createKafka,
+  connectKafka,
+  connectProducer,
   createLifecycle,
   createLogger,
-  createProducer,
   createRegistry,
-  ensureTopics,
   listen,
   loadConfig,
-  pipelineTopics,
   runService,
 } from '../../shared/src';
 import { createApp } from './app';
@@ -22,15 +20,8 @@ const logger = createLogger({ name: 'receiver', level: config.log.level });
 const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
 
 runService(logger, lifecycle, async () => {
-  const kafka = createKafka(config.kafka, 'receiver', logger);
-  const admin = kafka.admin();
-  await admin.connect();
-  lifecycle.onShutdown('kafka admin', () => admin.disconnect());
-  await ensureTopics(admin, pipelineTopics(config.kafka), logger);
-
-  const producer = createProducer(kafka);
-  await producer.connect();
-  lifecycle.onShutdown('kafka producer', () => producer.disconnect());
+  const { kafka, admin } = await connectKafka(config.kafka, 'receiver', logger, lifecycle);
+  const producer = await connectProducer(kafka, lifecycle);
 
   const registry = createRegistry('receiver');
   const metrics = createReceiverMetrics(registry, () => publisher.held);

@@ -1,21 +1,16 @@
 // Saver entry point: configuration, clients, migrations, status server, consumer, shutdown.
-import http from 'node:http';
 import {
-  closeServer,
+  connectKafka,
+  connectProducer,
   createConsumer,
-  createKafka,
   createLifecycle,
   createLogger,
   createPool,
-  createProducer,
   createRegistry,
-  createStatusApp,
-  ensureTopics,
-  listen,
   loadConfig,
-  migrate,
-  pipelineTopics,
+  migrateWhenReady,
   runService,
+  startStatusServer,
 } from '../../shared/src';
 import { createSaver } from './saver';
 import { createSaverMetrics } from './saver-metrics';
@@ -27,28 +22,19 @@ const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
 runService(logger, lifecycle, async () => {
   const pool = createPool(config.postgres, logger);
   lifecycle.onShutdown('postgres pool', () => pool.end());
-  await migrate(pool, logger);
+  await migrateWhenReady(pool, logger, lifecycle);
 
-  const kafka = createKafka(config.kafka, 'saver', logger);
-  const admin = kafka.admin();
-  await admin.connect();
-  lifecycle.onShutdown('kafka admin', () => admin.disconnect());
-  await ensureTopics(admin, pipelineTopics(config.kafka), logger);
-
-  const producer = createProducer(kafka);
-  await producer.connect();
-  lifecycle.onShutdown('kafka producer', () => producer.disconnect());
+  const { kafka, admin } = await connectKafka(config.kafka, 'saver', logger, lifecycle);
+  const producer = await connectProducer(kafka, lifecycle);
 
   const registry = createRegistry('saver');
-  const statusServer = http.createServer(
-    createStatusApp({
-      checks: { kafka: () => admin.describeCluster(), postgres: () => pool.query('SELECT 1') },
-      registry,
-      logger,
-    }),
-  );
-  await listen(statusServer, config.saver.statusPort, '0.0.0.0');
-  lifecycle.onShutdown('status server', () => closeServer(statusServer));
+  await startStatusServer({
+    checks: { kafka: () => admin.describeCluster(), postgres: () => pool.query('SELECT 1') },
+    registry,
+    logger,
+    port: config.saver.statusPort,
+    lifecycle,
+  });
 
   const consumer = createConsumer(kafka, config.kafka, config.saver.groupId, config.saver.flushMs);
   const saver = createSaver({

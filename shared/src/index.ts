@@ -20,3 +20,4 @@ export * from './retry';
 export * from './rules';
 export * from './settings-table';
 export * from './http/openapi-common';
+export * from './service-setup';

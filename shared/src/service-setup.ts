@@ -1,0 +1,61 @@
+// The start-up steps the services' main.ts files have in common, each registering its own closer
+// with the lifecycle as soon as the resource is open, so a start that fails half-way cleans up.
+import http from 'node:http';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import type { KafkaConfig } from './config';
+import { migrate } from './db/migrate';
+import { isDependencyDown } from './http/app-error';
+import type { ReadinessCheck } from './http/health';
+import { createStatusApp } from './http/status-app';
+import { createKafka, createProducer, ensureTopics, pipelineTopics } from './kafka';
+import { closeServer, type Lifecycle, listen } from './lifecycle';
+import type { Logger } from './logger';
+import { retryUntilDone } from './retry';
+
+/** A Kafka client and a connected admin (used for /ready), with the pipeline's topics ensured. */
+export async function connectKafka(
+  config: KafkaConfig,
+  service: string,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<{ kafka: Kafka; admin: Admin }> {
+  const kafka = createKafka(config, service, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  lifecycle.onShutdown('kafka admin', () => admin.disconnect());
+  await ensureTopics(admin, pipelineTopics(config), logger);
+  return { kafka, admin };
+}
+
+export async function connectProducer(kafka: Kafka, lifecycle: Lifecycle): Promise<Producer> {
+  const producer = createProducer(kafka);
+  await producer.connect();
+  lifecycle.onShutdown('kafka producer', () => producer.disconnect());
+  return producer;
+}
+
+/** Applies the migrations, waiting for PostgreSQL while it does not answer (a service may start first). */
+export async function migrateWhenReady(pool: Pool, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+  await retryUntilDone(() => migrate(pool, logger), {
+    isRetryable: isDependencyDown,
+    shouldContinue: () => !lifecycle.stopping,
+    onRetry: (err, attempt, waitMs) =>
+      logger.warn({ err: (err as Error).message, attempt, waitMs }, 'PostgreSQL unavailable; retrying migrations'),
+  });
+}
+
+/** The consumers' /health, /ready and /metrics server. */
+export async function startStatusServer(deps: {
+  checks: Record<string, ReadinessCheck>;
+  registry: Registry;
+  logger: Logger;
+  port: number;
+  lifecycle: Lifecycle;
+}): Promise<http.Server> {
+  const server = http.createServer(createStatusApp(deps));
+  await listen(server, deps.port, '0.0.0.0');
+  deps.lifecycle.onShutdown('status server', () => closeServer(server));
+  return server;
+}
