@@ -6,6 +6,7 @@ export interface ProcessorMetrics {
   warnings: Counter;
   eventsRaised: Counter;
   deadLettered: Counter;
+  retries: Counter<'operation'>;
   lag: Gauge<'partition'>;
 }
 
@@ -22,6 +23,12 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     deadLettered: new Counter({
       name: 'processor_dead_lettered_total',
       help: 'Undecodable messages sent to the dead-letter topic',
+      registers,
+    }),
+    retries: new Counter({
+      name: 'processor_retries_total',
+      help: 'Redis or Kafka operations retried after a failure, by operation',
+      labelNames: ['operation'],
       registers,
     }),
     lag: new Gauge({

@@ -55,8 +55,10 @@ export function createProcessor(deps: ProcessorDeps) {
         maxMs: deps.retryMaxMs,
         shouldContinue: keepGoing,
         heartbeat,
-        onRetry: (err, attempt, waitMs) =>
-          logger.warn({ err: (err as Error).message, what, partition, attempt, waitMs }, 'retrying'),
+        onRetry: (err, attempt, waitMs) => {
+          metrics.retries.inc({ operation: what });
+          logger.warn({ err: (err as Error).message, what, partition, attempt, waitMs }, 'retrying');
+        },
       });
 
     await retry('drain outbox', () => store.drainOutbox(partition));
