@@ -23,8 +23,8 @@ export interface LoadOptions {
   sensors: string[];
   /** ms between a sensor's readings */
   intervalMs: number;
-  /** stop starting new readings at this time (epoch ms); readings in progress are retried to the end */
-  until: number;
+  /** false: stop starting new readings (the one in progress is retried until accepted) */
+  keepGoing: () => boolean;
   /** give up retrying at this time */
   hardDeadline: number;
   seed: number;
@@ -68,7 +68,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(
     options.sensors.map(async (sensorId) => {
       // runs of warnings long and short, so events are raised, skipped and reset under the faults
-      for (let seq = 0; Date.now() < options.until; seq++) {
+      for (let seq = 0; options.keepGoing(); seq++) {
         const value = random() < 0.6 ? 95 + Math.round(random() * 100) / 10 : 20 + Math.round(random() * 600) / 10;
         if (!(await postUntilAccepted(sensorId, seq, value))) return;
         accepted.push({ sensorId, seq, value, id: readingIdFor(sensorId, seq) });
