@@ -3,6 +3,8 @@
 // page is an index range scan however deep it is. The kind stops a cursor of one list being used on
 // another. Clients must treat cursors as opaque; the format may change.
 
+import { EARLIEST_MS, LATEST_MS } from './time-windows';
+
 /** Position after a row ordered by (at, id); `atUs` is `at` in epoch microseconds, as decimal text (exact). */
 export interface TimeKey {
   atUs: string;
@@ -41,6 +43,9 @@ export function decodeTimeKey(text: string, kind: 'event' | 'reading'): TimeKey 
   if (!parts) return undefined;
   const [atUs, id] = parts;
   if (!EPOCH_US.test(atUs) || id.length === 0 || id.length > MAX_ID_CHARS) return undefined;
+  // a forged time PostgreSQL cannot represent would fail the query (22008) instead of being a 400
+  const ms = Number(atUs) / 1000;
+  if (ms < EARLIEST_MS || ms > LATEST_MS + 1) return undefined;
   return { atUs, id };
 }
 

@@ -4,6 +4,7 @@
 // `cursor`, where empty means the first page), and times are ISO-8601 with an offset or epoch ms.
 import { type FieldError, METRIC_NAME, validationError } from '../../shared/src';
 import { decodeSensorKey, decodeTimeKey, type TimeKey } from './cursor';
+import { EARLIEST_MS, LATEST_MS } from './time-windows';
 import { BUCKETS, type Bucket, bucketCount, type TimeRange } from './time-windows';
 
 export const SENSOR_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -13,8 +14,6 @@ export const DEFAULT_METRIC = 'temperature';
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 const EPOCH_MS = /^\d{1,15}$/;
 /** 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z: instants outside do not print as plain ISO-8601. */
-const EARLIEST_MS = -62_135_596_800_000;
-const LATEST_MS = 253_402_300_799_999;
 const TIME_MESSAGE = 'must be an ISO-8601 date-time with offset (2026-11-22T10:00:00Z) or epoch milliseconds';
 const SENSOR_MESSAGE = 'must be 1-128 characters of A-Z a-z 0-9 . _ : -';
 

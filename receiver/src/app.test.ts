@@ -96,6 +96,38 @@ describe('POST /api/v1/sensors/{sensorId}/measurements', () => {
     expect(published).toHaveLength(0);
   });
 
+  it('when the declared charset is not utf-8, then 415 (body-parser would otherwise decode it)', async () => {
+    const { app, published } = build();
+    const res = await post(
+      app,
+      '/api/v1/sensors/s-1/measurements',
+      '{"temperature": 1}',
+      'application/json; charset=utf-16le',
+    );
+    expect(res.status).toBe(415);
+    expect(res.body.response).toEqual([{ field: 'content-type', message: 'charset must be utf-8' }]);
+    expect(published).toHaveLength(0);
+  });
+
+  it('when a gzip body is corrupt, then 400 naming the body, not a 500', async () => {
+    const { app } = build();
+    const res = await request(app)
+      .post('/api/v1/sensors/s-1/measurements')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((bytes: Buffer) => bytes as unknown as string)
+      .send(Buffer.from('definitely not gzip') as unknown as object);
+    expect(res.status).toBe(400);
+    expect(res.body.response[0].field).toBe('body');
+  });
+
+  it('when a value is beyond ±1e100, then 400: sums of such values would overflow the statistics', async () => {
+    const { app } = build();
+    const res = await post(app, '/api/v1/sensors/s-1/measurements', '{"temperature": 1.7e308}');
+    expect(res.status).toBe(400);
+    expect(res.body.response).toEqual([{ field: 'temperature', message: 'must be a number from -1e+100 to 1e+100' }]);
+  });
+
   it('when Kafka does not acknowledge, then 503 with Retry-After', async () => {
     const { app } = build(() => Promise.reject(new NotWrittenError('timeout')));
     const res = await post(app, '/api/v1/sensors/s-1/measurements', { temperature: 1 });

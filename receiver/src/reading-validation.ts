@@ -1,5 +1,5 @@
 // Request bodies → readings, or every field error. Pure: the clock and the id source are arguments.
-import { type FieldError, METRIC_NAME } from '../../shared/src';
+import { type FieldError, MAX_VALUE_MAGNITUDE, METRIC_NAME } from '../../shared/src';
 
 export const SENSOR_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** A client-chosen reading id (sequence number, UUID...): the deduplication key when present. */
@@ -114,6 +114,8 @@ function validateItem(
       fail(field, 'metric names are 1-64 characters of [a-z][a-z0-9_]*');
     } else if (typeof value !== 'number' || !Number.isFinite(value)) {
       fail(field, 'must be a finite number');
+    } else if (Math.abs(value) > MAX_VALUE_MAGNITUDE) {
+      fail(field, `must be a number from -${MAX_VALUE_MAGNITUDE} to ${MAX_VALUE_MAGNITUDE}`);
     } else if (at !== undefined) {
       readings.push(
         clientId === undefined ? { sensorId, metric, value, at } : { clientId, sensorId, metric, value, at },

@@ -5,6 +5,7 @@ import type { KafkaMessage } from 'kafkajs';
 import {
   type Codec,
   eventCodec,
+  MAX_VALUE_MAGNITUDE,
   METRIC_NAME,
   type PoisonMessage,
   PoisonMessageError,
@@ -24,7 +25,9 @@ function checkCommon(v: { id: string; sensorId: string; metric: string; value: n
   if (!SAFE_TEXT.test(v.id) || !SAFE_TEXT.test(v.sensorId))
     throw new PoisonMessageError('id or sensorId is not printable ASCII');
   if (!METRIC_NAME.test(v.metric)) throw new PoisonMessageError('metric name is not valid');
-  if (!Number.isFinite(v.value)) throw new PoisonMessageError('value is not finite');
+  if (!Number.isFinite(v.value) || Math.abs(v.value) > MAX_VALUE_MAGNITUDE) {
+    throw new PoisonMessageError(`value is not finite or beyond ${MAX_VALUE_MAGNITUDE}`);
+  }
   if (!(v.at >= MIN_MS && v.at <= MAX_MS)) throw new PoisonMessageError('at is out of range');
 }
 

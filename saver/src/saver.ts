@@ -7,6 +7,7 @@ import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import {
   createGroupCommit,
+  isDependencyDown,
   type Logger,
   type PoisonMessage,
   type Reading,
@@ -54,9 +55,12 @@ export function createSaver(deps: SaverDeps) {
         shouldContinue: () => !stopping,
         onRetry: (err, attempt, waitMs) => {
           metrics.writeRetries.inc();
-          logger.warn(
-            { err: (err as Error).message, attempt, waitMs, rows: items.length },
-            'PostgreSQL write failed; retrying',
+          // An outage ends by itself; a refused batch (a bug, or a row rows.ts should have caught) does not:
+          // say so loudly, with the cause, while still never dropping or dead-lettering accepted rows.
+          const outage = isDependencyDown(err);
+          logger[outage ? 'warn' : 'error'](
+            { err: (err as Error).message, code: (err as { code?: string }).code, attempt, waitMs, rows: items.length },
+            outage ? 'PostgreSQL unavailable; retrying the batch' : 'PostgreSQL refused the batch; retrying',
           );
         },
       });

@@ -13,6 +13,13 @@ export interface Rule {
 
 export const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
+/**
+ * Largest magnitude of a reading's value. Any finite double would fit a column, but sums of values
+ * near 1.8e308 overflow (PostgreSQL raises on float8 overflow), which would stop the rollups and the
+ * statistics; 1e100 leaves room for any count of readings and is far beyond any physical quantity.
+ */
+export const MAX_VALUE_MAGNITUDE = 1e100;
+
 export const DEFAULT_RULES: readonly Rule[] = [
   { metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 },
 ];

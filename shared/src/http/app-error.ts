@@ -79,6 +79,19 @@ export function toAppError(err: unknown): AppError {
     const { code, field, message } = BODY_PARSER_ERRORS[type];
     return new AppError(code, [{ field, message }], { cause: err });
   }
+  // body-parser's other client errors (a corrupt gzip/deflate/br body...) carry a 4xx status
+  const status = (err as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code: ErrorCode =
+      status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+    return new AppError(
+      code,
+      [{ field: 'body', message: 'body could not be read (corrupt or unsupported encoding)' }],
+      {
+        cause: err,
+      },
+    );
+  }
   if (isDependencyDown(err)) {
     return new AppError(
       'DEPENDENCY_UNAVAILABLE',
