@@ -31,7 +31,7 @@ export async function startProcessor(
     readingsTopic: config.kafka.readingsTopic,
     eventsTopic: config.kafka.eventsTopic,
   });
-  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId, 100);
+  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
   await consumer.connect();
   const processor = createProcessor({
     consumer,
@@ -42,6 +42,7 @@ export async function startProcessor(
     deadLetterTopic: config.kafka.deadLetterTopic,
     groupId: config.processor.groupId,
     chunkSize: config.processor.scriptChunk,
+    partitions: config.kafka.partitions,
     retryMaxMs: 500,
     metrics: createProcessorMetrics(new Registry()),
     logger: silentLogger,
@@ -66,7 +67,7 @@ export async function startSaver(
   const pool = options.pool ?? createPool(config.postgres, silentLogger);
   const producer: Producer = createProducer(kafka);
   await producer.connect();
-  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId, 100);
+  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
   await consumer.connect();
   const metrics = createSaverMetrics(new Registry());
   const saver = createSaver({

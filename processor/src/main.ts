@@ -38,7 +38,7 @@ runService(logger, lifecycle, async () => {
     lifecycle,
   });
 
-  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId, 100);
+  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
   const processor = createProcessor({
     consumer,
     producer,
@@ -54,6 +54,7 @@ runService(logger, lifecycle, async () => {
     deadLetterTopic: config.kafka.deadLetterTopic,
     groupId: config.processor.groupId,
     chunkSize: config.processor.scriptChunk,
+    partitions: config.kafka.partitions,
     retryMaxMs: 5000,
     metrics: createProcessorMetrics(registry),
     logger,

@@ -28,6 +28,8 @@ export interface ProcessorDeps {
   deadLetterTopic: string;
   groupId: string;
   chunkSize: number;
+  /** partitions of the readings topic */
+  partitions: number;
   retryMaxMs: number;
   metrics: ProcessorMetrics;
   logger: Logger;
@@ -102,7 +104,8 @@ export function createProcessor(deps: ProcessorDeps) {
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 3,
+        // every partition of a fetch at once: their Redis round trips overlap
+        partitionsConsumedConcurrently: deps.partitions,
         eachBatch: handleBatch,
       });
     },

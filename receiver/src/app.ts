@@ -75,6 +75,8 @@ export function createApp(deps: ReceiverDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // an ETag would hash every tiny {"result": true} answer for nothing: nobody caches a POST's answer
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(healthRouter(deps.checks));
   app.get('/metrics', metricsHandler(deps.registry));

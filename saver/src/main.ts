@@ -36,7 +36,7 @@ runService(logger, lifecycle, async () => {
     lifecycle,
   });
 
-  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId, config.saver.flushMs);
+  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
   const saver = createSaver({
     consumer,
     producer,

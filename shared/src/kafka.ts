@@ -33,8 +33,12 @@ export function createProducer(kafka: Kafka, options: Partial<ProducerConfig> = 
   });
 }
 
-/** A consumer of our groups: topics are never auto-created, and a dead instance is noticed within the session timeout. */
-export function createConsumer(kafka: Kafka, config: KafkaConfig, groupId: string, maxWaitTimeInMs: number): Consumer {
+/**
+ * A consumer of our groups: topics are never auto-created; a dead instance is noticed within the
+ * session timeout; an idle fetch returns within 100 ms (a busy one at once); a fetch holds at most
+ * 4 MiB (512 KiB a partition), which bounds the memory a catch-up after an outage takes.
+ */
+export function createConsumer(kafka: Kafka, config: KafkaConfig, groupId: string, maxWaitTimeInMs = 100): Consumer {
   return kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
@@ -42,6 +46,8 @@ export function createConsumer(kafka: Kafka, config: KafkaConfig, groupId: strin
     rebalanceTimeout: config.rebalanceTimeoutMs,
     heartbeatInterval: Math.max(500, Math.floor(config.sessionTimeoutMs / 5)),
     maxWaitTimeInMs,
+    maxBytes: 4 * 1024 * 1024,
+    maxBytesPerPartition: 512 * 1024,
   });
 }
 
