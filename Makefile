@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down fault bench clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down fault bench simulate clean
 
 help: ## list the targets
 	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,12 @@ fault: build infra-up ## the fault-injection suite in its long form (FAULT_DURAT
 
 test_run: build ## the integration tester against a running stack (ARGS="-t full,batch" selects tests)
 	node dist/tester/src/cli.js $(ARGS)
+
+bench: build infra-up ## throughput and latency on this machine; report in bench/reports/latest.md (BENCH_QUICK=1: a smoke run of about a minute)
+	node dist/bench/src/bench.js
+
+simulate: build ## sensors posting to a running receiver (ARGS="--rate 5000 --duration 30 --mode batch"; --help lists options)
+	node dist/bench/src/simulator.js $(ARGS)
 
 clean: ## remove build output
 	rm -rf dist coverage

@@ -1,0 +1,108 @@
+// The services as child processes (node dist/<service>/src/main.js, configured by environment
+// variables only), as the fault suite runs them (test/fault/processes.ts; not imported: test/ is
+// outside the Docker build context, bench/src is inside). Ready means GET /health answers on the
+// service's port, so the services may run at any log level.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export type ServiceName = 'receiver' | 'processor' | 'saver' | 'assessor';
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export interface ServiceProcess {
+  name: string;
+  service: ServiceName;
+  /** the HTTP port: the API (receiver, assessor) or the status server (processor, saver) */
+  port: number;
+  baseUrl: string;
+  logFile: string;
+  readonly pid: number | undefined;
+  start(): Promise<void>;
+  /** SIGTERM and wait for the exit (SIGKILL after 30 s); resolves with the exit code */
+  stop(): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export function entryPoint(service: ServiceName): string {
+  const file = path.join(repoRoot, 'dist', service, 'src', 'main.js');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`make build\` (make bench does) first`);
+  return file;
+}
+
+/** The environment variable naming a service's HTTP port. */
+export const PORT_ENV: Readonly<Record<ServiceName, string>> = {
+  receiver: 'RECEIVER_PORT',
+  processor: 'PROCESSOR_STATUS_PORT',
+  saver: 'SAVER_STATUS_PORT',
+  assessor: 'ASSESSOR_PORT',
+};
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export function serviceProcess(
+  service: ServiceName,
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  logDir: string,
+): ServiceProcess {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}.log`);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  let exited: Promise<number | null> = Promise.resolve(null);
+
+  return {
+    name,
+    service,
+    port,
+    baseUrl,
+    logFile,
+    get pid() {
+      return child?.pid;
+    },
+    async start() {
+      const log = createWriteStream(logFile, { flags: 'a' });
+      await new Promise((resolve) => log.once('open', resolve));
+      const current = spawn(process.execPath, [entryPoint(service)], {
+        env: { ...process.env, ...env, [PORT_ENV[service]]: String(port) },
+        stdio: ['ignore', log, log],
+      });
+      child = current;
+      exited = new Promise((resolve) => current.once('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 60_000;
+      while (!(await healthy(baseUrl))) {
+        if (current.exitCode !== null)
+          throw new Error(`${name} exited with ${current.exitCode} at start; see ${logFile}`);
+        if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 60 s; see ${logFile}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+      child.kill('SIGTERM');
+      const running = child;
+      const timer = setTimeout(() => running.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
