@@ -80,6 +80,7 @@ export async function startSaver(
     groupId: config.saver.groupId,
     batchSize: config.saver.batchSize,
     flushMs: config.saver.flushMs,
+    concurrentWrites: config.saver.concurrentWrites,
     retryMaxMs: 500,
     metrics,
     logger: silentLogger,

@@ -47,6 +47,7 @@ runService(logger, lifecycle, async () => {
     groupId: config.saver.groupId,
     batchSize: config.saver.batchSize,
     flushMs: config.saver.flushMs,
+    concurrentWrites: config.saver.concurrentWrites,
     retryMaxMs: config.saver.retryMaxMs,
     metrics: createSaverMetrics(registry),
     logger,

@@ -31,6 +31,7 @@ export interface SaverDeps {
   groupId: string;
   batchSize: number;
   flushMs: number;
+  concurrentWrites: number;
   retryMaxMs: number;
   metrics: SaverMetrics;
   logger: Logger;
@@ -46,6 +47,9 @@ export function createSaver(deps: SaverDeps) {
     lingerMs: deps.flushMs,
     maxBatch: deps.batchSize,
     maxInFlight: Number.MAX_SAFE_INTEGER, // bounded upstream by the consumer's fetch sizes
+    // A partition's next batch waits for its previous one, and a sensor lives in one partition, so
+    // concurrent transactions touch different rollup and sensor rows: no lock waits, no deadlocks.
+    concurrency: deps.concurrentWrites,
     async write(items) {
       const readings = items.filter((i) => i.kind === 'reading').map((i) => i.value as Reading);
       const events = items.filter((i) => i.kind === 'event').map((i) => i.value as SensorEvent);

@@ -238,6 +238,12 @@ export const schema = {
       default: 20,
       env: 'SAVER_FLUSH_MS',
     },
+    concurrentWrites: {
+      doc: "PostgreSQL transactions a saver runs at once (batches of different partitions, so of different sensors: they never wait on each other's rows)",
+      format: positiveInt,
+      default: 2,
+      env: 'SAVER_CONCURRENT_WRITES',
+    },
     retryMaxMs: {
       doc: 'Longest wait between retries of a failed PostgreSQL write, in ms',
       format: positiveInt,
@@ -336,7 +342,14 @@ export interface Config {
     retryAfterSeconds: number;
   };
   processor: { groupId: string; rules: Rule[]; statusPort: number; scriptChunk: number };
-  saver: { groupId: string; batchSize: number; flushMs: number; retryMaxMs: number; statusPort: number };
+  saver: {
+    groupId: string;
+    batchSize: number;
+    flushMs: number;
+    concurrentWrites: number;
+    retryMaxMs: number;
+    statusPort: number;
+  };
   assessor: {
     host: string;
     port: number;

@@ -48,6 +48,33 @@ describe('group commit', () => {
     expect(writes).toEqual([[1], [2, 3]]);
   });
 
+  it('when concurrency is 2, then a second write starts while the first is in flight, and a third waits', async () => {
+    const pending = [deferred(), deferred(), deferred()];
+    const writes: number[][] = [];
+    const gc = createGroupCommit<number>({
+      write: (items) => {
+        writes.push(items);
+        return pending[writes.length - 1].promise;
+      },
+      lingerMs: 0,
+      maxBatch: 100,
+      maxInFlight: 1000,
+      concurrency: 2,
+    });
+    const a = gc.publish([1]);
+    const b = gc.publish([2]);
+    const c = gc.publish([3]);
+    const d = gc.publish([4]);
+    expect(writes).toEqual([[1], [2]]);
+    pending[1].resolve();
+    await b;
+    expect(writes).toEqual([[1], [2], [3, 4]]);
+    pending[0].resolve();
+    pending[2].resolve();
+    await Promise.all([a, c, d]);
+    expect(gc.held).toBe(0);
+  });
+
   it('when the batch reaches maxBatch, then it is written without waiting for the linger time', async () => {
     const writes: number[][] = [];
     const gc = createGroupCommit<number>({

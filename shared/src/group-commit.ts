@@ -4,8 +4,8 @@
 //    a send per HTTP request caps throughput at a few thousand per second; requests share sendBatch.
 //  - saver: readings from several partitions' fetches share one PostgreSQL transaction.
 //
-// At most one write is in flight: while it is, the next batch fills up, so batches grow with load and
-// latency stays at one round trip plus `lingerMs`. A batch is written at once when it reaches
+// At most `concurrency` writes (default 1) are in flight: while they are, the next batch fills up, so
+// batches grow with load and latency stays at one round trip plus `lingerMs`. A batch is written at once when it reaches
 // `maxBatch` items. The items held (queued + in flight) are bounded: past `maxInFlight` a publish is
 // refused at once (the receiver answers 429) instead of queueing without limit.
 //
@@ -20,6 +20,8 @@ export interface GroupCommitOptions<M> {
   maxBatch: number;
   maxInFlight: number;
   timeoutMs?: number;
+  /** writes in flight at once (1: the receiver's idempotent producer allows no more) */
+  concurrency?: number;
 }
 
 export class OverloadedError extends Error {
@@ -54,7 +56,8 @@ export function createGroupCommit<M>(options: GroupCommitOptions<M>): GroupCommi
   const queue: Pending<M>[] = [];
   let queued = 0;
   let inFlight = 0;
-  let writing = false;
+  const concurrency = options.concurrency ?? 1;
+  let writing = 0;
   let lingerTimer: NodeJS.Timeout | undefined;
   let idleWaiters: Array<() => void> = [];
 
@@ -89,8 +92,8 @@ export function createGroupCommit<M>(options: GroupCommitOptions<M>): GroupCommi
   const flush = async () => {
     clearTimeout(lingerTimer);
     lingerTimer = undefined;
-    if (writing || queue.length === 0) return;
-    writing = true;
+    if (writing >= concurrency || queue.length === 0) return;
+    writing++;
     const batch = takeBatch();
     const items = batch.flatMap((p) => p.items);
     try {
@@ -100,7 +103,7 @@ export function createGroupCommit<M>(options: GroupCommitOptions<M>): GroupCommi
       for (const p of batch) settle(p, err);
     } finally {
       inFlight -= items.length;
-      writing = false;
+      writing--;
     }
     if (queue.length) void flush();
     else notifyIdle();
@@ -129,7 +132,7 @@ export function createGroupCommit<M>(options: GroupCommitOptions<M>): GroupCommi
         if (options.timeoutMs !== undefined) pending.timer = setTimeout(() => onTimeout(pending), options.timeoutMs);
         queue.push(pending);
         queued += items.length;
-        if (writing) return; // the write in flight flushes this when it returns
+        if (writing >= concurrency) return; // a write in flight flushes this when it returns
         if (queued >= options.maxBatch || options.lingerMs === 0) void flush();
         else lingerTimer ??= setTimeout(() => void flush(), options.lingerMs);
       });
