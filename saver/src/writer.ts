@@ -3,7 +3,7 @@
 // sensors' latest values are computed from the rows *actually inserted* (RETURNING), in the same
 // transaction, so a redelivered reading changes nothing anywhere.
 import type { Pool } from 'pg';
-import type { Reading, SensorEvent } from '../../shared/src';
+import { type Reading, type SensorEvent, withTransaction } from '../../shared/src';
 
 const INSERT_READINGS = `
 WITH inserted AS (
@@ -49,11 +49,8 @@ export interface WriteResult {
   eventsInserted: number;
 }
 
-export async function writeBatch(pool: Pool, readings: Reading[], events: SensorEvent[]): Promise<WriteResult> {
-  const client = await pool.connect();
-  let failed: unknown;
-  try {
-    await client.query('BEGIN');
+export function writeBatch(pool: Pool, readings: Reading[], events: SensorEvent[]): Promise<WriteResult> {
+  return withTransaction(pool, async (client) => {
     let readingsInserted = 0;
     let eventsInserted = 0;
     if (readings.length) {
@@ -82,14 +79,6 @@ export async function writeBatch(pool: Pool, readings: Reading[], events: Sensor
       ]);
       eventsInserted = rows[0].inserted;
     }
-    await client.query('COMMIT');
     return { readingsInserted, eventsInserted };
-  } catch (err) {
-    failed = err;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    // A connection that failed mid-transaction (server restart) is destroyed, not returned to the pool.
-    client.release(failed instanceof Error ? failed : undefined);
-  }
+  });
 }

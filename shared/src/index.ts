@@ -3,7 +3,7 @@ export * from './codec';
 export * from './config';
 export { migrate } from './db/migrate';
 export { MIGRATIONS, type Migration } from './db/migrations';
-export { createPool } from './db/pool';
+export { createPool, withClient, withTransaction } from './db/pool';
 export * from './dead-letter';
 export * from './group-commit';
 export * from './http/app-error';

@@ -4,6 +4,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import { MIGRATIONS, type Migration } from './migrations';
+import { withTransaction } from './pool';
 
 const LOCK_KEY = 7_264_001; // any constant shared by all services: "metrics migrations"
 
@@ -12,9 +13,7 @@ export async function migrate(
   logger: Logger,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  const done = await withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
@@ -23,20 +22,15 @@ export async function migrate(
     )`);
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const applied = new Set(rows.map((r) => r.version));
-    const done: number[] = [];
+    const versions: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-      done.push(m.version);
+      versions.push(m.version);
     }
-    await client.query('COMMIT');
-    if (done.length) logger.info({ versions: done }, 'applied database migrations');
-    return done;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return versions;
+  });
+  if (done.length) logger.info({ versions: done }, 'applied database migrations');
+  return done;
 }
