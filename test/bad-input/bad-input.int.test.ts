@@ -14,12 +14,11 @@
 // are written to .run/bad-input/<run>/.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createPool } from '../../shared/src';
-import { type ServiceProcess, serviceProcess } from '../fault/processes';
+import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from '../fault/processes';
 import { testConfig, waitFor } from '../helpers';
 import { kafkaWithTopics, readTopic, silentLogger, type TopicReader } from '../kafka';
 import { type BadInputCase, buildCorpus, type Expected, type Service } from './corpus';
@@ -29,14 +28,6 @@ const repo = path.resolve(__dirname, '..', '..');
 const run = randomUUID().slice(0, 8);
 const runDir = path.join(repo, '.run', 'bad-input', `run-${run}`);
 const prefix = { bad: `bi-${run}-bad`, ok: `bi-${run}-ok`, barrier: `bi-${run}-barrier` };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function statusMatches(expected: Expected, status: number): boolean {
   if (typeof expected === 'number') return status === expected;
@@ -185,25 +176,13 @@ describe('bad input against the real receiver and assessor', () => {
     pool = createPool({ ...config.postgres, poolSize: 2 }, silentLogger);
     ports.receiver = await freePort();
     ports.assessor = await freePort();
-    const env: Record<string, string> = {
-      KAFKA_BROKERS: config.kafka.brokers.join(','),
-      DATABASE_URL: config.postgres.url,
-      REDIS_URL: config.redis.url,
-      LOG_LEVEL: 'info',
-      KAFKA_READINGS_TOPIC: config.kafka.readingsTopic,
-      KAFKA_EVENTS_TOPIC: config.kafka.eventsTopic,
-      KAFKA_DEAD_LETTER_TOPIC: config.kafka.deadLetterTopic,
-      KAFKA_PARTITIONS: String(config.kafka.partitions),
-      SAVER_GROUP_ID: config.saver.groupId,
+    const env = serviceEnv(config, {
       SAVER_FLUSH_MS: '50',
-      SAVER_STATUS_PORT: '0',
       SAVER_RETRY_MAX_MS: '1000',
-      RECEIVER_HOST: '127.0.0.1',
       RECEIVER_PORT: String(ports.receiver),
       RECEIVER_BODY_LIMIT_BYTES: String(config.receiver.bodyLimitBytes),
-      ASSESSOR_HOST: '127.0.0.1',
       ASSESSOR_PORT: String(ports.assessor),
-    };
+    });
     services.receiver = serviceProcess('receiver', 'receiver', env, runDir);
     services.assessor = serviceProcess('assessor', 'assessor', env, runDir);
     services.saver = serviceProcess('saver', 'saver', env, runDir);

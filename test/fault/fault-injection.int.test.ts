@@ -6,7 +6,6 @@
 // `make test` runs a short form (FAULT_DURATION_S=40); `make fault` a long one. FAULT_SEED replays a run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
 import type { Pool } from 'pg';
@@ -16,21 +15,13 @@ import { expectedEvents, ruleFor } from '../../tester/src/expected-events';
 import { testConfig, uniqueName, waitFor } from '../helpers';
 import { kafkaWithTopics, silentLogger } from '../kafka';
 import { type AcceptedReading, runLoad } from './load';
-import { type ServiceProcess, serviceProcess } from './processes';
+import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from './processes';
 
 const repo = path.resolve(__dirname, '..', '..');
 const durationS = Number(process.env.FAULT_DURATION_S ?? 40);
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100000);
 const sensorCount = Number(process.env.FAULT_SENSORS ?? 40);
 const logDir = path.join(repo, '.run', 'fault');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function localKafkaRunning(): boolean {
   try {
@@ -71,26 +62,12 @@ describe('fault injection', () => {
     'when services are killed and Kafka and PostgreSQL restart under load, then nothing accepted is lost or doubled and events match the rules',
     async () => {
       const receiverPort = await freePort();
-      const env: Record<string, string> = {
-        KAFKA_BROKERS: config.kafka.brokers.join(','),
-        DATABASE_URL: config.postgres.url,
-        REDIS_URL: config.redis.url,
-        LOG_LEVEL: 'info',
-        KAFKA_READINGS_TOPIC: config.kafka.readingsTopic,
-        KAFKA_EVENTS_TOPIC: config.kafka.eventsTopic,
-        KAFKA_DEAD_LETTER_TOPIC: config.kafka.deadLetterTopic,
-        KAFKA_PARTITIONS: '6',
-        PROCESSOR_GROUP_ID: config.processor.groupId,
-        SAVER_GROUP_ID: config.saver.groupId,
-        REDIS_KEY_PREFIX: config.redis.keyPrefix,
+      const env = serviceEnv(config, {
         RECEIVER_PORT: String(receiverPort),
-        RECEIVER_HOST: '127.0.0.1',
         RECEIVER_PRODUCE_TIMEOUT_MS: '3000',
-        PROCESSOR_STATUS_PORT: '0',
-        SAVER_STATUS_PORT: '0',
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_REBALANCE_TIMEOUT_MS: '10000',
-      };
+      });
       const runDir = path.join(logDir, `run-${seed}`);
       const receiver = serviceProcess('receiver', 'receiver', env, runDir);
       const processors = ['processor-a', 'processor-b'].map((n) => serviceProcess('processor', n, env, runDir));

@@ -2,7 +2,9 @@
 // one at any moment and start it again, as an operator's supervisor would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import type { Config } from '../../shared/src';
 import { waitFor } from '../helpers';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -75,5 +77,36 @@ export function serviceProcess(
       clearTimeout(timer);
       return code;
     },
+  };
+}
+
+/** A port nothing listens on now (the service binds it a moment later). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The environment that points service processes at a test configuration's infrastructure, topics and groups. */
+export function serviceEnv(config: Config, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: config.kafka.brokers.join(','),
+    DATABASE_URL: config.postgres.url,
+    REDIS_URL: config.redis.url,
+    LOG_LEVEL: 'info',
+    KAFKA_READINGS_TOPIC: config.kafka.readingsTopic,
+    KAFKA_EVENTS_TOPIC: config.kafka.eventsTopic,
+    KAFKA_DEAD_LETTER_TOPIC: config.kafka.deadLetterTopic,
+    KAFKA_PARTITIONS: String(config.kafka.partitions),
+    PROCESSOR_GROUP_ID: config.processor.groupId,
+    SAVER_GROUP_ID: config.saver.groupId,
+    REDIS_KEY_PREFIX: config.redis.keyPrefix,
+    PROCESSOR_STATUS_PORT: '0',
+    SAVER_STATUS_PORT: '0',
+    RECEIVER_HOST: '127.0.0.1',
+    ASSESSOR_HOST: '127.0.0.1',
+    ...overrides,
   };
 }
