@@ -27,6 +27,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RECEIVER_PORT: '0',
     ASSESSOR_PORT: '0',
     SAVER_FLUSH_MS: '50',
+    // outage tests wait for retries: keep the backoff short
+    SAVER_RETRY_MAX_MS: '500',
+    PROCESSOR_RETRY_MAX_MS: '500',
     ...overrides,
   });
 }

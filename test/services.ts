@@ -1,56 +1,36 @@
-// Builds the consumers (processor, saver) in-process on the test infrastructure, the way their
-// main.ts does, so integration tests drive real Kafka, Redis and PostgreSQL through them.
+// Builds the consumers (processor, saver) in-process on the test infrastructure exactly as their
+// main.ts does (createProcessorFromConfig, createSaverFromConfig), so integration tests drive real
+// Kafka, Redis and PostgreSQL through them.
 import Redis from 'ioredis';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { createProcessor } from '../processor/src/processor';
-import { createProcessorMetrics } from '../processor/src/processor-metrics';
-import { createStreakStore, type StreakStore } from '../processor/src/streak-store';
-import { createSaver } from '../saver/src/saver';
-import { createSaverMetrics, type SaverMetrics } from '../saver/src/saver-metrics';
 import { type Config, createConsumer, createPool, createProducer } from '../shared/src';
+import { createProcessorFromConfig } from '../processor/src/processor';
+import { createProcessorMetrics } from '../processor/src/processor-metrics';
+import { createSaverFromConfig } from '../saver/src/saver';
+import { createSaverMetrics, type SaverMetrics } from '../saver/src/saver-metrics';
 import { silentLogger } from './kafka';
 
 export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startProcessor(
-  config: Config,
-  kafka: Kafka,
-  options: { redis?: Redis } = {},
-): Promise<Running & { store: StreakStore; redis: Redis }> {
+export async function startProcessor(config: Config, kafka: Kafka, options: { redis?: Redis } = {}): Promise<Running> {
   const redis = options.redis ?? new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   const producer = createProducer(kafka);
   await producer.connect();
-  const store = createStreakStore({
-    redis,
-    producer,
-    keyPrefix: config.redis.keyPrefix,
-    readingsTopic: config.kafka.readingsTopic,
-    eventsTopic: config.kafka.eventsTopic,
-  });
   const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
   await consumer.connect();
-  const processor = createProcessor({
+  const processor = createProcessorFromConfig(config, {
     consumer,
     producer,
-    store,
-    rules: config.processor.rules,
-    readingsTopic: config.kafka.readingsTopic,
-    deadLetterTopic: config.kafka.deadLetterTopic,
-    groupId: config.processor.groupId,
-    chunkSize: config.processor.scriptChunk,
-    partitions: config.kafka.partitions,
-    retryMaxMs: 500,
+    redis,
     metrics: createProcessorMetrics(new Registry()),
     logger: silentLogger,
   });
   await processor.start();
   return {
-    store,
-    redis,
     async stop() {
       await processor.stop();
       await producer.disconnect();
@@ -65,26 +45,12 @@ export async function startSaver(
   options: { pool?: Pool } = {},
 ): Promise<Running & { metrics: SaverMetrics }> {
   const pool = options.pool ?? createPool(config.postgres, silentLogger);
-  const producer: Producer = createProducer(kafka);
+  const producer = createProducer(kafka);
   await producer.connect();
   const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
   await consumer.connect();
   const metrics = createSaverMetrics(new Registry());
-  const saver = createSaver({
-    consumer,
-    producer,
-    pool,
-    readingsTopic: config.kafka.readingsTopic,
-    eventsTopic: config.kafka.eventsTopic,
-    deadLetterTopic: config.kafka.deadLetterTopic,
-    groupId: config.saver.groupId,
-    batchSize: config.saver.batchSize,
-    flushMs: config.saver.flushMs,
-    concurrentWrites: config.saver.concurrentWrites,
-    retryMaxMs: 500,
-    metrics,
-    logger: silentLogger,
-  });
+  const saver = createSaverFromConfig(config, { consumer, producer, pool, metrics, logger: silentLogger });
   await saver.start();
   return {
     metrics,

@@ -11,9 +11,8 @@ import {
   runService,
   startStatusServer,
 } from '../../shared/src';
-import { createProcessor } from './processor';
+import { createProcessorFromConfig } from './processor';
 import { createProcessorMetrics } from './processor-metrics';
-import { createStreakStore } from './streak-store';
 
 const config = loadConfig();
 const logger = createLogger({ name: 'processor', level: config.log.level });
@@ -39,23 +38,10 @@ runService(logger, lifecycle, async () => {
   });
 
   const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
-  const processor = createProcessor({
+  const processor = createProcessorFromConfig(config, {
     consumer,
     producer,
-    store: createStreakStore({
-      redis,
-      producer,
-      keyPrefix: config.redis.keyPrefix,
-      readingsTopic: config.kafka.readingsTopic,
-      eventsTopic: config.kafka.eventsTopic,
-    }),
-    rules: config.processor.rules,
-    readingsTopic: config.kafka.readingsTopic,
-    deadLetterTopic: config.kafka.deadLetterTopic,
-    groupId: config.processor.groupId,
-    chunkSize: config.processor.scriptChunk,
-    partitions: config.kafka.partitions,
-    retryMaxMs: 5000,
+    redis,
     metrics: createProcessorMetrics(registry),
     logger,
   });

@@ -4,8 +4,10 @@
 //   for each chunk: decode (poison → dead letter), evaluate, apply atomically in Redis (events go to
 //   the outbox in the same script), drain the outbox to Kafka, then resolve and commit the offsets.
 // A crash anywhere replays from the last committed offset; the script skips what it already applied.
+import type Redis from 'ioredis';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import {
+  type Config,
   type Logger,
   type PoisonMessage,
   PoisonMessageError,
@@ -17,7 +19,7 @@ import {
 } from '../../shared/src';
 import type { ProcessorMetrics } from './processor-metrics';
 import { type Evaluated, evaluate, rulesByMetric } from './reading-evaluation';
-import type { StreakStore } from './streak-store';
+import { createStreakStore, type StreakStore } from './streak-store';
 
 export interface ProcessorDeps {
   consumer: Consumer;
@@ -113,4 +115,29 @@ export function createProcessor(deps: ProcessorDeps) {
       await consumer.disconnect();
     },
   };
+}
+
+/** The processor as its main.ts builds it: every setting from the configuration. */
+export function createProcessorFromConfig(
+  config: Config,
+  clients: Pick<ProcessorDeps, 'consumer' | 'producer' | 'metrics' | 'logger'> & { redis: Redis },
+) {
+  const { redis, ...rest } = clients;
+  return createProcessor({
+    ...rest,
+    store: createStreakStore({
+      redis,
+      producer: clients.producer,
+      keyPrefix: config.redis.keyPrefix,
+      readingsTopic: config.kafka.readingsTopic,
+      eventsTopic: config.kafka.eventsTopic,
+    }),
+    rules: config.processor.rules,
+    readingsTopic: config.kafka.readingsTopic,
+    deadLetterTopic: config.kafka.deadLetterTopic,
+    groupId: config.processor.groupId,
+    chunkSize: config.processor.scriptChunk,
+    partitions: config.kafka.partitions,
+    retryMaxMs: config.processor.retryMaxMs,
+  });
 }

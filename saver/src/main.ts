@@ -12,7 +12,7 @@ import {
   runService,
   startStatusServer,
 } from '../../shared/src';
-import { createSaver } from './saver';
+import { createSaverFromConfig } from './saver';
 import { createSaverMetrics } from './saver-metrics';
 
 const config = loadConfig();
@@ -37,18 +37,10 @@ runService(logger, lifecycle, async () => {
   });
 
   const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
-  const saver = createSaver({
+  const saver = createSaverFromConfig(config, {
     consumer,
     producer,
     pool,
-    readingsTopic: config.kafka.readingsTopic,
-    eventsTopic: config.kafka.eventsTopic,
-    deadLetterTopic: config.kafka.deadLetterTopic,
-    groupId: config.saver.groupId,
-    batchSize: config.saver.batchSize,
-    flushMs: config.saver.flushMs,
-    concurrentWrites: config.saver.concurrentWrites,
-    retryMaxMs: config.saver.retryMaxMs,
     metrics: createSaverMetrics(registry),
     logger,
   });

@@ -6,6 +6,7 @@
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import {
+  type Config,
   createGroupCommit,
   isDependencyDown,
   type Logger,
@@ -139,4 +140,22 @@ async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<v
   } finally {
     clearInterval(timer);
   }
+}
+
+/** The saver as its main.ts builds it: every setting from the configuration. */
+export function createSaverFromConfig(
+  config: Config,
+  clients: Pick<SaverDeps, 'consumer' | 'producer' | 'pool' | 'metrics' | 'logger'>,
+) {
+  return createSaver({
+    ...clients,
+    readingsTopic: config.kafka.readingsTopic,
+    eventsTopic: config.kafka.eventsTopic,
+    deadLetterTopic: config.kafka.deadLetterTopic,
+    groupId: config.saver.groupId,
+    batchSize: config.saver.batchSize,
+    flushMs: config.saver.flushMs,
+    concurrentWrites: config.saver.concurrentWrites,
+    retryMaxMs: config.saver.retryMaxMs,
+  });
 }

@@ -212,6 +212,12 @@ export const schema = {
       default: 8082,
       env: 'PROCESSOR_STATUS_PORT',
     },
+    retryMaxMs: {
+      doc: 'Longest wait between retries of a failed Redis or Kafka operation, in ms',
+      format: positiveInt,
+      default: 5000,
+      env: 'PROCESSOR_RETRY_MAX_MS',
+    },
     scriptChunk: {
       doc: 'Readings applied to Redis by one Lua script call',
       format: positiveInt,
@@ -341,7 +347,7 @@ export interface Config {
     produceTimeoutMs: number;
     retryAfterSeconds: number;
   };
-  processor: { groupId: string; rules: Rule[]; statusPort: number; scriptChunk: number };
+  processor: { groupId: string; rules: Rule[]; statusPort: number; retryMaxMs: number; scriptChunk: number };
   saver: {
     groupId: string;
     batchSize: number;
