@@ -1,7 +1,7 @@
 // The services as child processes (node dist/<service>/src/main.js, configured by environment
-// variables only), as the fault suite runs them (test/fault/processes.ts; not imported: test/ is
-// outside the Docker build context, bench/src is inside). Ready means GET /health answers on the
-// service's port, so the services may run at any log level.
+// variables only), for the bench and for the fault and bad-input suites (test/ may import bench/src;
+// not the reverse: test/ is outside the Docker build context). Ready means GET /health answers on
+// the service's port, so the services may run at any log level.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -9,7 +9,12 @@ import path from 'node:path';
 
 export type ServiceName = 'receiver' | 'processor' | 'saver' | 'assessor';
 
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+/** The repository: the nearest folder above this file with a package.json (from dist/bench/src or bench/src alike). */
+export const repoRoot = ((): string => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 export interface ServiceProcess {
   name: string;
@@ -20,6 +25,8 @@ export interface ServiceProcess {
   logFile: string;
   readonly pid: number | undefined;
   start(): Promise<void>;
+  /** sends the signal (e.g. SIGKILL, a crash) and waits for the exit */
+  kill(signal: NodeJS.Signals): Promise<void>;
   /** SIGTERM and wait for the exit (SIGKILL after 30 s); resolves with the exit code */
   stop(): Promise<number | null>;
 }
@@ -34,7 +41,7 @@ export async function freePort(): Promise<number> {
 
 export function entryPoint(service: ServiceName): string {
   const file = path.join(repoRoot, 'dist', service, 'src', 'main.js');
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`make build\` (make bench does) first`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`make build\` first (make bench and make test do)`);
   return file;
 }
 
@@ -94,6 +101,11 @@ export function serviceProcess(
         if (Date.now() > deadline) throw new Error(`${name} did not answer /health within 60 s; see ${logFile}`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    async kill(signal) {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
     },
     async stop() {
       if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;

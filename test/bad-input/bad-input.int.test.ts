@@ -183,9 +183,9 @@ describe('bad input against the real receiver and assessor', () => {
       RECEIVER_BODY_LIMIT_BYTES: String(config.receiver.bodyLimitBytes),
       ASSESSOR_PORT: String(ports.assessor),
     });
-    services.receiver = serviceProcess('receiver', 'receiver', env, runDir);
-    services.assessor = serviceProcess('assessor', 'assessor', env, runDir);
-    services.saver = serviceProcess('saver', 'saver', env, runDir);
+    services.receiver = serviceProcess('receiver', 'receiver', ports.receiver, env, runDir);
+    services.assessor = serviceProcess('assessor', 'assessor', ports.assessor, env, runDir);
+    services.saver = serviceProcess('saver', 'saver', await freePort(), env, runDir);
     await Promise.all(Object.values(services).map((p) => p.start()));
   }, 120_000);
 

@@ -69,9 +69,13 @@ describe('fault injection', () => {
         KAFKA_REBALANCE_TIMEOUT_MS: '10000',
       });
       const runDir = path.join(logDir, `run-${seed}`);
-      const receiver = serviceProcess('receiver', 'receiver', env, runDir);
-      const processors = ['processor-a', 'processor-b'].map((n) => serviceProcess('processor', n, env, runDir));
-      const savers = ['saver-a', 'saver-b'].map((n) => serviceProcess('saver', n, env, runDir));
+      const receiver = serviceProcess('receiver', 'receiver', receiverPort, env, runDir);
+      const processors = await Promise.all(
+        ['processor-a', 'processor-b'].map(async (n) => serviceProcess('processor', n, await freePort(), env, runDir)),
+      );
+      const savers = await Promise.all(
+        ['saver-a', 'saver-b'].map(async (n) => serviceProcess('saver', n, await freePort(), env, runDir)),
+      );
       processes.push(receiver, ...processors, ...savers);
       await Promise.all(processes.map((p) => p.start()));
 
