@@ -64,4 +64,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'access tokens',
+    sql: `
+      -- Access tokens (README "Access"): only the SHA-256 of each token is kept, never the token itself.
+      -- Revoking deletes the row, so a name may be used again for a new token.
+      CREATE TABLE tokens (
+        name       text PRIMARY KEY,
+        hash       text NOT NULL UNIQUE,   -- base64url SHA-256 of the token: what a presented token is looked up by
+        role       text NOT NULL CHECK (role IN ('sensor', 'viewer', 'operator', 'admin')),
+        sensors    text[] NOT NULL DEFAULT '{}',  -- glob patterns of the sensors a sensor token may post for
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
