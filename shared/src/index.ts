@@ -16,6 +16,7 @@ export * from './lifecycle';
 export * from './logger';
 export * from './metrics';
 export * from './redis';
+export * from './redis-keys';
 export * from './retry';
 export * from './rules';
 export * from './settings-table';
