@@ -1,5 +1,13 @@
 import samples from '../avro/fixtures/samples.json';
-import { eventCodec, PoisonMessageError, type Reading, readingCodec, type SensorEvent } from './codec';
+import {
+  alarmCodec,
+  type AlarmMessage,
+  eventCodec,
+  PoisonMessageError,
+  type Reading,
+  readingCodec,
+  type SensorEvent,
+} from './codec';
 
 // Committed encoded samples pin the wire format: a change to a schema or to the framing that would
 // break consumers already deployed fails here, not in production.
@@ -16,9 +24,28 @@ describe('Avro codecs against committed samples', () => {
     expect(eventCodec.encode(samples.event.value as SensorEvent).toString('hex')).toBe(samples.event.hex);
   });
 
+  it('when the alarm sample is decoded, then it gives the sample value and re-encodes byte for byte', () => {
+    const bytes = Buffer.from(samples.alarm.hex, 'hex');
+    expect({ ...alarmCodec.decode(bytes) }).toEqual(samples.alarm.value);
+    expect(alarmCodec.encode(samples.alarm.value as AlarmMessage).toString('hex')).toBe(samples.alarm.hex);
+  });
+
+  it('when an alarm has the nulls of a silence alarm, then they round-trip as nulls', () => {
+    const silent: AlarmMessage = {
+      ...(samples.alarm.value as AlarmMessage),
+      metric: null,
+      value: null,
+      peak: null,
+      lastWarningAt: null,
+      type: 'SENSOR_SILENT',
+    };
+    expect({ ...alarmCodec.decode(alarmCodec.encode(silent)) }).toEqual(silent);
+  });
+
   it('frames values as magic byte 0 and a big-endian schema id', () => {
     expect(samples.reading.hex.slice(0, 10)).toBe('0000000001');
     expect(samples.event.hex.slice(0, 10)).toBe('0000000002');
+    expect(samples.alarm.hex.slice(0, 10)).toBe('0000000003');
   });
 });
 

@@ -2,6 +2,7 @@
 // big-endian schema id, then the Avro binary. The id lets a consumer tell "not ours" or "a schema we
 // do not know" (a poison message, dead-lettered) from a value it can decode.
 import avro from 'avsc';
+import alarmSchema from '../avro/alarm.v1.avsc.json';
 import eventSchema from '../avro/event.v1.avsc.json';
 import readingSchema from '../avro/reading.v1.avsc.json';
 
@@ -29,7 +30,36 @@ export interface SensorEvent {
   readingId: string;
 }
 
-export const SCHEMA_IDS = { readingV1: 1, eventV1: 2 } as const;
+export type AlarmTransitionKind = 'raised' | 'updated' | 'acknowledged' | 'cleared';
+
+/** A message of the alarms topic: one transition, with the alarm as it is after it (times epoch ms). */
+export interface AlarmMessage {
+  transition: AlarmTransitionKind;
+  id: string;
+  sensorId: string;
+  rule: string;
+  metric: string | null;
+  type: string;
+  severity: string;
+  status: 'active' | 'cleared';
+  acknowledged: boolean;
+  raisedAt: number;
+  value: number | null;
+  peak: number | null;
+  events: number;
+  warnings: number;
+  lastWarningAt: number | null;
+  clearedAt: number | null;
+  clearedBy: string | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  comment: string | null;
+  /** the processor's transitions of this alarm so far: consumers keep the highest */
+  version: number;
+  at: number;
+}
+
+export const SCHEMA_IDS = { readingV1: 1, eventV1: 2, alarmV1: 3 } as const;
 
 const MAGIC = 0;
 const HEADER_BYTES = 5;
@@ -79,3 +109,4 @@ function createCodec<T>(schemaId: number, schema: object): Codec<T> {
 
 export const readingCodec: Codec<Reading> = createCodec<Reading>(SCHEMA_IDS.readingV1, readingSchema);
 export const eventCodec: Codec<SensorEvent> = createCodec<SensorEvent>(SCHEMA_IDS.eventV1, eventSchema);
+export const alarmCodec: Codec<AlarmMessage> = createCodec<AlarmMessage>(SCHEMA_IDS.alarmV1, alarmSchema);
