@@ -79,4 +79,47 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'alarms and rule sets',
+    sql: `
+      -- One row per alarm (CONTRACT.md "Alarms"), upserted from its transitions on metrics.alarms. The
+      -- processor's fields move only forward (a transition with a higher version); the acknowledgement
+      -- fields are set once, by the first ack.
+      CREATE TABLE alarms (
+        id               text PRIMARY KEY,      -- UUID derived from the raising event's id
+        sensor_id        text NOT NULL,
+        rule             text NOT NULL,
+        metric           text,                  -- null for a silence alarm
+        type             text NOT NULL,
+        severity         text NOT NULL,
+        status           text NOT NULL CHECK (status IN ('active', 'cleared')),
+        raised_at        timestamptz NOT NULL,
+        value            double precision,
+        peak             double precision,
+        events           integer NOT NULL,
+        warnings         integer NOT NULL,
+        last_warning_at  timestamptz,
+        cleared_at       timestamptz,
+        cleared_by       text,
+        acknowledged_at  timestamptz,
+        acknowledged_by  text,
+        comment          text,
+        version          bigint NOT NULL,
+        updated_at       timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX alarms_raised ON alarms (raised_at DESC, id DESC);
+      CREATE INDEX alarms_sensor_raised ON alarms (sensor_id, raised_at DESC, id DESC);
+      CREATE INDEX alarms_active ON alarms (raised_at DESC, id DESC) WHERE status = 'active';
+
+      -- The rule set, versioned: the newest row is in force. Configuration is the rule set until the
+      -- first PUT /api/v1/rules stores one here.
+      CREATE TABLE rule_sets (
+        version    integer PRIMARY KEY,
+        rules      jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by text
+      );
+    `,
+  },
 ];
