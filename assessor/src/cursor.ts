@@ -3,7 +3,7 @@
 // page is an index range scan however deep it is. The kind stops a cursor of one list being used on
 // another. Clients must treat cursors as opaque; the format may change.
 
-import { EARLIEST_MS, LATEST_MS } from './time-windows';
+import { EARLIEST_MS, LATEST_MS } from '../../shared/src';
 
 /** Position after a row ordered by (at, id); `atUs` is `at` in epoch microseconds, as decimal text (exact). */
 export interface TimeKey {

@@ -2,20 +2,27 @@
 // Rules common to every endpoint: a parameter the endpoint does not know is an error (a typo must not
 // silently widen a query), a parameter given twice is an error, an empty value is invalid (except
 // `cursor`, where empty means the first page), and times are ISO-8601 with an offset or epoch ms.
-import { type FieldError, METRIC_NAME, validationError } from '../../shared/src';
+import {
+  EARLIEST_MS,
+  EVENT_TYPE,
+  type FieldError,
+  isSensorId,
+  LATEST_MS,
+  METRIC_NAME,
+  parseIsoDateTime,
+  printable,
+  SENSOR_ID,
+  SENSOR_ID_MESSAGE,
+  validationError,
+} from '../../shared/src';
 import { decodeSensorKey, decodeTimeKey, type TimeKey } from './cursor';
-import { EARLIEST_MS, LATEST_MS } from './time-windows';
 import { BUCKETS, type Bucket, bucketCount, type TimeRange } from './time-windows';
 
-export const SENSOR_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-export const EVENT_TYPE = /^[A-Z][A-Z0-9_]{0,80}$/;
 export const DEFAULT_METRIC = 'temperature';
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 const EPOCH_MS = /^\d{1,15}$/;
 /** 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z: instants outside do not print as plain ISO-8601. */
 const TIME_MESSAGE = 'must be an ISO-8601 date-time with offset (2026-11-22T10:00:00Z) or epoch milliseconds';
-const SENSOR_MESSAGE = 'must be 1-128 characters of A-Z a-z 0-9 . _ : -';
 
 /** What express gives as req.query with the 'simple' parser: strings, or arrays of them when repeated. */
 export type RawQuery = Record<string, unknown>;
@@ -70,18 +77,8 @@ export interface ReadingsQuery extends OptionalRange {
 
 /** Parses an instant: ISO-8601 date-time with offset, or epoch milliseconds. */
 export function parseInstant(text: string): number | undefined {
-  let ms: number | undefined;
-  if (EPOCH_MS.test(text)) {
-    ms = Number(text);
-  } else {
-    const m = ISO_DATE_TIME.exec(text);
-    if (!m) return undefined;
-    const [, y, mo, d, h, mi, s] = m.map(Number);
-    const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || (s ?? 0) > 59) return undefined;
-    ms = Date.parse(text);
-  }
-  return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS ? ms : undefined;
+  const ms = EPOCH_MS.test(text) ? Number(text) : parseIsoDateTime(text);
+  return ms !== undefined && Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= LATEST_MS ? ms : undefined;
 }
 
 /** Reads one request's parameters, collecting every error; `done()` throws them as one 400. */
@@ -161,11 +158,10 @@ function reader(query: RawQuery, allowed: readonly string[]) {
 type Reader = ReturnType<typeof reader>;
 
 function pathSensorId(r: Reader, sensorId: unknown): string {
-  if (typeof sensorId !== 'string' || !SENSOR_ID.test(sensorId)) r.fail('sensorId', SENSOR_MESSAGE);
+  if (!isSensorId(sensorId)) r.fail('sensorId', SENSOR_ID_MESSAGE);
   return sensorId as string;
 }
 
-const isSensorId = (id: string) => SENSOR_ID.test(id);
 const eventKey = (text: string) => decodeTimeKey(text, 'event');
 const readingKey = (text: string) => decodeTimeKey(text, 'reading');
 
@@ -187,7 +183,7 @@ export function parseSensorEventsQuery(sensorId: unknown, query: RawQuery, limit
 export function parseEventsQuery(query: RawQuery, limits: PageLimits): EventsQuery {
   const r = reader(query, ['sensorId', 'type', 'from', 'to', 'limit', 'cursor']);
   const parsed: EventsQuery = {
-    sensorId: r.matching('sensorId', SENSOR_ID, SENSOR_MESSAGE),
+    sensorId: r.matching('sensorId', SENSOR_ID, SENSOR_ID_MESSAGE),
     type: r.type(),
     ...r.range(),
     limit: r.limit(limits),
@@ -254,10 +250,4 @@ export function parseReadingsQuery(sensorId: unknown, query: RawQuery, limits: P
   };
   r.done();
   return parsed;
-}
-
-/** Parameter names come from the client: keep error fields short and printable. */
-function printable(name: string): string {
-  const clean = name.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }

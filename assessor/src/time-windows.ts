@@ -3,10 +3,6 @@
 // readings_minute rollups) and the partial minutes at its edges (answered from the raw readings).
 // The parts of a split are disjoint and cover the range exactly, so nothing is missed or counted twice.
 
-/** Instants the API takes: year 1 to year 9999, what ISO-8601 and PostgreSQL's timestamptz both represent. */
-export const EARLIEST_MS = -62_135_596_800_000;
-export const LATEST_MS = 253_402_300_799_999;
-
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;

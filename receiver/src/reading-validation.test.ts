@@ -1,4 +1,4 @@
-import { parseIsoDateTime, validateBatch, validateMeasurement } from './reading-validation';
+import { validateBatch, validateMeasurement } from './reading-validation';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const limits = { now: NOW, maxFutureSkewMs: 60_000, oldestAt: Date.parse('2000-01-01T00:00:00Z') };
@@ -150,28 +150,5 @@ describe('validateBatch', () => {
     ],
   ])('when the body is %s, then it is refused as a whole', (_what, body) => {
     expect(validateBatch(body, 2, limits)).toMatchObject({ ok: false, errors: [{ field: 'body' }] });
-  });
-});
-
-describe('parseIsoDateTime', () => {
-  it.each([
-    ['2026-11-22T10:00:00Z', Date.UTC(2026, 10, 22, 10)],
-    ['2026-11-22T10:00:00.123Z', Date.UTC(2026, 10, 22, 10, 0, 0, 123)],
-    ['2026-11-22T12:00:00+02:00', Date.UTC(2026, 10, 22, 10)],
-    ['2026-11-22T10:00Z', Date.UTC(2026, 10, 22, 10)],
-    ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
-  ])('parses %s', (text, ms) => {
-    expect(parseIsoDateTime(text)).toBe(ms);
-  });
-
-  it.each([
-    '2025-02-29T00:00:00Z',
-    '2026-13-01T00:00:00Z',
-    '2026-11-22 10:00:00Z',
-    '2026-11-22T24:00:00Z',
-    '2026-11-22',
-    '',
-  ])('refuses %j', (text) => {
-    expect(parseIsoDateTime(text)).toBeUndefined();
   });
 });

@@ -1,13 +1,18 @@
 // Request bodies → readings, or every field error. Pure: the clock and the id source are arguments.
-import { type FieldError, MAX_VALUE_MAGNITUDE, METRIC_NAME } from '../../shared/src';
+import {
+  CLIENT_ID,
+  type FieldError,
+  isSensorId,
+  MAX_VALUE_MAGNITUDE,
+  METRIC_NAME,
+  parseIsoDateTime,
+  printable,
+  SENSOR_ID_MESSAGE,
+} from '../../shared/src';
 
-export const SENSOR_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** A client-chosen reading id (sequence number, UUID...): the deduplication key when present. */
-export const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Body fields that are not metrics. `sensorUuid`/`sensorId` are ignored on the per-sensor endpoint: the path wins. */
 const RESERVED = new Set(['at', 'id', 'sensorId', 'sensorUuid']);
 const MAX_METRICS_PER_ITEM = 100;
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 export interface ReadingDraft {
   /** client-chosen id, when the body had one */
@@ -27,8 +32,8 @@ export interface ValidationLimits {
 export type Validated = { ok: true; readings: ReadingDraft[] } | { ok: false; errors: FieldError[] };
 
 export function validateSensorId(sensorId: unknown, field = 'sensorId'): FieldError | undefined {
-  if (typeof sensorId !== 'string' || !SENSOR_ID.test(sensorId)) {
-    return { field, message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : -' };
+  if (!isSensorId(sensorId)) {
+    return { field, message: SENSOR_ID_MESSAGE };
   }
   return undefined;
 }
@@ -101,7 +106,7 @@ function validateItem(
   let clientId: string | undefined;
   if (item.id !== undefined) {
     if (typeof item.id === 'string' && CLIENT_ID.test(item.id)) clientId = item.id;
-    else fail('id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    else fail('id', SENSOR_ID_MESSAGE);
   }
   const metrics = Object.keys(item).filter((k) => !RESERVED.has(k));
   if (metrics.length === 0) fail('body', 'must hold at least one metric, e.g. {"temperature": 21.5}');
@@ -109,7 +114,7 @@ function validateItem(
   const readings: ReadingDraft[] = [];
   for (const metric of metrics.slice(0, MAX_METRICS_PER_ITEM)) {
     const value = item[metric];
-    const field = printableField(metric);
+    const field = printable(metric);
     if (!METRIC_NAME.test(metric)) {
       fail(field, 'metric names are 1-64 characters of [a-z][a-z0-9_]*');
     } else if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -151,22 +156,6 @@ function parseAt(
   return at;
 }
 
-export function parseIsoDateTime(text: string): number | undefined {
-  const m = ISO_DATE_TIME.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || (s ?? 0) > 59) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Field names come from the client: keep error messages short and printable. */
-function printableField(name: string): string {
-  const clean = name.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }

@@ -1,4 +1,5 @@
 // The public surface of shared/: what services, the tester and the bench may import.
+export * from './auth';
 export * from './codec';
 export * from './config';
 export { migrate } from './db/migrate';
@@ -11,6 +12,7 @@ export * from './http/error-handling';
 export * from './http/health';
 export * from './http/json-body';
 export * from './http/status-app';
+export * from './instants';
 export * from './kafka';
 export * from './lifecycle';
 export * from './logger';
@@ -22,3 +24,4 @@ export * from './rules';
 export * from './settings-table';
 export * from './http/openapi-common';
 export * from './service-setup';
+export * from './validation';
