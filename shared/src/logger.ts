@@ -5,6 +5,26 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+/**
+ * Never logged, at any level: passwords and URLs (which may hold one), and access tokens wherever a
+ * request's headers or a token field end up in a log object (logger.test.ts checks each path).
+ */
+export const REDACTED_PATHS = [
+  '*.password',
+  '*.url',
+  'authorization',
+  'Authorization',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.*.headers.authorization',
+  'token',
+  '*.token',
+  'adminToken',
+  '*.adminToken',
+];
+
 export function createLogger(options: { name: string; level: string }, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -13,7 +33,7 @@ export function createLogger(options: { name: string; level: string }, destinati
       base: { service: options.name, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: ['*.password', '*.url'], censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     destination,
   );

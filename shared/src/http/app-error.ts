@@ -3,10 +3,15 @@
 
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
+  CONFLICT: 409,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   OVERLOADED: 429,
+  /** a sensor over RECEIVER_SENSOR_RATE_LIMIT, or an address that failed too many token checks */
+  RATE_LIMITED: 429,
   DEPENDENCY_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
