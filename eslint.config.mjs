@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.run/', '.cache/', 'bench/reports/'] },
+  { ignores: ['dist/', 'client/dist/', 'node_modules/', 'coverage/', '.run/', '.cache/', 'bench/reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
