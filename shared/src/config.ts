@@ -2,6 +2,7 @@
 // The README's settings table is generated from this schema (`npm run settings-table`) and a test
 // keeps the two in step. Services take the slices they need from the object loadConfig returns.
 import convict from 'convict';
+import { TOKEN_SYNTAX } from './auth/tokens';
 import { DEFAULT_RULES, parseRules, type Rule } from './rules';
 
 const port = (name: string) => (value: unknown) => {
@@ -15,6 +16,13 @@ const positiveInt = (value: unknown) => {
 const nonNegativeInt = (value: unknown) => {
   if (!Number.isInteger(value) || (value as number) < 0) throw new Error('must be an integer of 0 or more');
 };
+const nonNegativeNumber = (value: unknown) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new Error('must be a number of 0 or more');
+};
+
+/** A web origin as browsers send it in the Origin header. */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
 export const schema = {
   log: {
@@ -190,6 +198,24 @@ export const schema = {
       default: 1,
       env: 'RECEIVER_RETRY_AFTER_SECONDS',
     },
+    auth: {
+      doc: 'off: anyone may post readings (the original behaviour); on: posting needs a sensor token (Authorization: Bearer) whose patterns cover every sensor of the request',
+      format: ['off', 'on'],
+      default: 'off',
+      env: 'RECEIVER_AUTH',
+    },
+    sensorRateLimit: {
+      doc: 'Readings per second each sensor may post (a token bucket in Redis, shared by every receiver); past it, 429 with Retry-After. 0: no limit, and no Redis needed',
+      format: nonNegativeNumber,
+      default: 0,
+      env: 'RECEIVER_SENSOR_RATE_LIMIT',
+    },
+    sensorRateBurst: {
+      doc: 'Readings a sensor may post at once above its rate (the bucket size); 0: one second of RECEIVER_SENSOR_RATE_LIMIT (at least 1)',
+      format: nonNegativeInt,
+      default: 0,
+      env: 'RECEIVER_SENSOR_RATE_BURST',
+    },
   },
   processor: {
     groupId: {
@@ -300,6 +326,39 @@ export const schema = {
       default: 5000,
       env: 'ASSESSOR_QUERY_TIMEOUT_MS',
     },
+    auth: {
+      doc: 'off: reads are open (the original behaviour); on: reads need a viewer token. Writes (tokens, and later alarms and rules) always need their role',
+      format: ['off', 'on'],
+      default: 'off',
+      env: 'ASSESSOR_AUTH',
+    },
+    corsOrigins: {
+      doc: 'Origins (scheme://host[:port], comma-separated) whose web pages may call the assessor API from a browser; empty: CORS off',
+      format: Array,
+      default: [] as string[],
+      env: 'ASSESSOR_CORS_ORIGINS',
+    },
+  },
+  auth: {
+    adminToken: {
+      doc: 'The admin token (22 or more characters of A-Z a-z 0-9 - . _ ~ + /), instead of one generated into METRICS_STATE_DIR at the first start',
+      format: String,
+      default: '',
+      env: 'METRICS_ADMIN_TOKEN',
+      sensitive: true,
+    },
+    failedChecksPerMinute: {
+      doc: 'Failed token checks one client address may make per minute before its requests get 429 (so tokens cannot be guessed at speed); 0: no limit',
+      format: nonNegativeInt,
+      default: 30,
+      env: 'AUTH_FAILED_CHECKS_PER_MINUTE',
+    },
+  },
+  stateDir: {
+    doc: "Folder of the services' own state (the generated admin token, mode 0600), relative to the working directory",
+    format: String,
+    default: '.run',
+    env: 'METRICS_STATE_DIR',
   },
   shutdownTimeoutMs: {
     doc: 'Time a service has on SIGTERM to finish and flush what it took before it exits non-zero, in ms',
@@ -346,6 +405,9 @@ export interface Config {
     oldestReadingAt: string;
     produceTimeoutMs: number;
     retryAfterSeconds: number;
+    auth: 'off' | 'on';
+    sensorRateLimit: number;
+    sensorRateBurst: number;
   };
   processor: { groupId: string; rules: Rule[]; statusPort: number; retryMaxMs: number; scriptChunk: number };
   saver: {
@@ -363,7 +425,11 @@ export interface Config {
     maxLimit: number;
     maxBuckets: number;
     queryTimeoutMs: number;
+    auth: 'off' | 'on';
+    corsOrigins: string[];
   };
+  auth: { adminToken: string; failedChecksPerMinute: number };
+  stateDir: string;
   shutdownTimeoutMs: number;
 }
 
@@ -381,8 +447,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('receiver.oldestReadingAt (RECEIVER_OLDEST_READING_AT) must be an ISO-8601 date-time');
   }
   const { configFile: _file, ...config } = props;
+  if (config.auth.adminToken && !TOKEN_SYNTAX.test(config.auth.adminToken)) {
+    throw new Error(
+      'auth.adminToken (METRICS_ADMIN_TOKEN) must be 22 to 512 characters of A-Z a-z 0-9 - . _ ~ + / (at least 128 bits)',
+    );
+  }
+  const corsOrigins = config.assessor.corsOrigins.map((o) => o.trim()).filter(Boolean);
+  const badOrigin = corsOrigins.find((o) => !ORIGIN.test(o));
+  if (badOrigin !== undefined) {
+    throw new Error(
+      `assessor.corsOrigins (ASSESSOR_CORS_ORIGINS): "${badOrigin}" is not an origin (scheme://host[:port], no path)`,
+    );
+  }
   return deepFreeze({
     ...config,
+    assessor: { ...config.assessor, corsOrigins },
     kafka: { ...config.kafka, brokers: config.kafka.brokers.map((b) => b.trim()).filter(Boolean) },
     processor: { ...config.processor, rules: parseRules(config.processor.rules) },
   });
