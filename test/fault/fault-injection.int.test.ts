@@ -1,132 +1,118 @@
-// Fault injection: many sensors post under load while the harness SIGKILLs and restarts processor and
-// saver instances (two of each share the partitions), restarts the Kafka broker and restarts
-// PostgreSQL, at seeded random moments. Then what was accepted (answered 200) is compared with what
-// is stored, and the events stored with the events the rules imply for the readings as sent.
+// Fault injection: many sensors post under load to two receivers while the harness SIGKILLs and
+// restarts receivers, processors and savers (two of each), and restarts or fails over the
+// infrastructure (topology.ts), at seeded random moments. Half the sensors have short client timeouts
+// and re-send batches with the same client ids, at once, through the other receiver or after later
+// readings (load.ts). Then the readings topic is read back (the processor's real input, copies
+// included) and verdict.ts compares what was accepted, what the topic holds, what is stored and the
+// events and counters the rules imply for the first copy of each reading in Kafka order.
 //
-// `make test` runs a short form (FAULT_DURATION_S=40); `make fault` a long one. FAULT_SEED replays a run.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// `make test` runs a short form (FAULT_DURATION_S=40); `make fault` a long one; `make fault-cluster`
+// (FAULT_CLUSTER=1) the same on a 3-broker Kafka and a Redis Cluster, skipped with the reason when
+// they are not running. FAULT_SEED replays a run's decisions.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Redis from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { createPool } from '../../shared/src';
+import { createPool, readingCodec } from '../../shared/src';
+import type { TopicReading } from '../../tester/src/expected-events';
 import { seededRandom } from '../../tester/src/seeded-random';
-import { expectedEvents, ruleFor } from '../../tester/src/expected-events';
+import { createTopicReader } from '../../tester/src/topic-reader';
 import { testConfig, uniqueName, waitFor } from '../helpers';
 import { kafkaWithTopics, silentLogger } from '../kafka';
-import { type AcceptedReading, runLoad } from './load';
+import { runLoad } from './load';
 import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from './processes';
+import { type Chance, cluster, clusterMissing, singleNode, type Topology } from './topology';
+import { type Figures, problems, verdict } from './verdict';
 
 const repo = path.resolve(__dirname, '..', '..');
 const durationS = Number(process.env.FAULT_DURATION_S ?? 40);
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 100000);
 const sensorCount = Number(process.env.FAULT_SENSORS ?? 40);
-const logDir = path.join(repo, '.run', 'fault');
+const clusterForm = process.env.FAULT_CLUSTER === '1';
+const logDir = path.join(repo, '.run', clusterForm ? 'fault-cluster' : 'fault');
 
-function localKafkaRunning(): boolean {
-  try {
-    execFileSync(path.join(repo, 'infra', 'kafka.sh'), ['status'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
+const skipReason = clusterForm ? clusterMissing() : undefined;
+if (skipReason) process.stdout.write(`\nfault injection, cluster form: SKIPPED: ${skipReason}\n`);
+const suite = skipReason ? describe.skip : describe;
+
+/** Waits until the group has committed the end of every partition of the topics (nothing left to consume). */
+async function caughtUp(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    for (const { partition, high } of ends) {
+      const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+      if (Number(high) > 0 && Number(at) < Number(high)) return false;
+    }
   }
+  return true;
 }
 
-function localPostgresCluster(): string | undefined {
-  if (process.env.FAULT_RESTART_POSTGRES === '0' || !existsSync('/etc/postgresql')) return undefined;
-  if (!/@(127\.0\.0\.1|localhost)(:5432)?\//.test(process.env.DATABASE_URL ?? '')) return undefined;
-  return readdirSync('/etc/postgresql').sort().pop();
-}
-
-describe('fault injection', () => {
-  const config = testConfig({ KAFKA_PARTITIONS: '6' });
-  const rules = config.processor.rules;
+suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster' : 'single broker'})`, () => {
+  let topology: Topology;
+  let config: ReturnType<typeof testConfig>;
+  let kafka: Kafka;
   let pool: Pool;
-  let redis: Redis;
   const processes: ServiceProcess[] = [];
   const faults: string[] = [];
 
   beforeAll(async () => {
-    await kafkaWithTopics(config);
+    topology = clusterForm ? cluster() : singleNode(process.env.REDIS_URL ?? '');
+    config = testConfig({ KAFKA_PARTITIONS: '6', ...topology.env });
+    kafka = await kafkaWithTopics(config);
     pool = createPool({ ...config.postgres, poolSize: 2 }, silentLogger);
-    redis = new Redis(config.redis.url);
     mkdirSync(logDir, { recursive: true });
   });
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
     await pool?.end();
-    redis?.disconnect();
   });
 
   it(
-    'when services are killed and Kafka and PostgreSQL restart under load, then nothing accepted is lost or doubled and events match the rules',
+    'when services are killed and the infrastructure restarts under load and clients re-send what timed out, then nothing accepted is lost or doubled and events and counters match the rules',
     async () => {
-      const receiverPort = await freePort();
+      const rules = config.processor.rules;
       const env = serviceEnv(config, {
-        RECEIVER_PORT: String(receiverPort),
         RECEIVER_PRODUCE_TIMEOUT_MS: '3000',
         KAFKA_SESSION_TIMEOUT_MS: '6000',
         KAFKA_REBALANCE_TIMEOUT_MS: '10000',
+        ...topology.env,
       });
       const runDir = path.join(logDir, `run-${seed}`);
-      const receiver = serviceProcess('receiver', 'receiver', receiverPort, env, runDir);
-      const processors = await Promise.all(
-        ['processor-a', 'processor-b'].map(async (n) => serviceProcess('processor', n, await freePort(), env, runDir)),
-      );
-      const savers = await Promise.all(
-        ['saver-a', 'saver-b'].map(async (n) => serviceProcess('saver', n, await freePort(), env, runDir)),
-      );
-      processes.push(receiver, ...processors, ...savers);
+      const start = async (service: ServiceProcess['service'], names: string[]) =>
+        Promise.all(names.map(async (n) => serviceProcess(service, n, await freePort(), env, runDir)));
+      const receivers = await start('receiver', ['receiver-a', 'receiver-b']);
+      const processors = await start('processor', ['processor-a', 'processor-b']);
+      const savers = await start('saver', ['saver-a', 'saver-b']);
+      processes.push(...receivers, ...processors, ...savers);
       await Promise.all(processes.map((p) => p.start()));
 
       const random = seededRandom(seed);
-      const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-      const pause = (minMs: number, maxMs: number) =>
-        new Promise((r) => setTimeout(r, minMs + random() * (maxMs - minMs)));
-      const pgCluster = localPostgresCluster();
-      const kafkaLocal = localKafkaRunning();
-      const faultKinds: Array<[string, () => Promise<void>]> = [
-        [
-          'SIGKILL a processor',
-          async () => {
-            const p = pick(processors);
-            faults.push(`SIGKILL ${p.name}`);
-            await p.kill('SIGKILL');
-            await pause(200, 2000);
-            await p.start();
-          },
-        ],
-        [
-          'SIGKILL a saver',
-          async () => {
-            const s = pick(savers);
-            faults.push(`SIGKILL ${s.name}`);
-            await s.kill('SIGKILL');
-            await pause(200, 2000);
-            await s.start();
-          },
-        ],
+      const chance: Chance = {
+        pick: (items) => items[Math.floor(random() * items.length)],
+        pause: (minMs, maxMs) => new Promise((r) => setTimeout(r, minMs + random() * (maxMs - minMs))),
+      };
+      const killAndRestart = (kind: string, group: ServiceProcess[]) => ({
+        kind,
+        inject: async () => {
+          const p = chance.pick(group);
+          await p.kill('SIGKILL');
+          await chance.pause(200, 2000);
+          await p.start();
+          return `SIGKILL ${p.name}`;
+        },
+      });
+      const faultKinds = [
+        killAndRestart('SIGKILL a receiver', receivers),
+        killAndRestart('SIGKILL a processor', processors),
+        killAndRestart('SIGKILL a saver', savers),
+        ...topology.faults,
       ];
-      if (kafkaLocal) {
-        faultKinds.push([
-          'restart Kafka',
-          async () => {
-            faults.push('restart Kafka broker');
-            execFileSync(path.join(repo, 'infra', 'kafka.sh'), ['restart'], { stdio: 'ignore' });
-          },
-        ]);
-      }
-      if (pgCluster) {
-        faultKinds.push([
-          'restart PostgreSQL',
-          async () => {
-            faults.push('restart PostgreSQL');
-            execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', pgCluster, 'main', 'restart'], {
-              stdio: 'ignore',
-            });
-          },
-        ]);
-      }
+      const faultsByKind: Record<string, number> = {};
+      const inject = async (fault: (typeof faultKinds)[number]) => {
+        faults.push(await fault.inject(chance));
+        faultsByKind[fault.kind] = (faultsByKind[fault.kind] ?? 0) + 1;
+      };
 
       const sensors = Array.from({ length: sensorCount }, () => uniqueName('fault'));
       const until = Date.now() + durationS * 1000;
@@ -135,18 +121,18 @@ describe('fault injection', () => {
       const calmUntil = { at: Number.POSITIVE_INFINITY };
       const chaos = (async () => {
         const order = [...faultKinds].sort(() => random() - 0.5);
-        for (const [, inject] of order) {
-          await pause(500, 1500);
-          await inject();
+        for (const fault of order) {
+          await chance.pause(500, 1500);
+          await inject(fault);
         }
         while (Date.now() < until - 3000) {
-          await pause(1000, Math.max(1500, (durationS * 1000) / (faultKinds.length * 2)));
-          if (Date.now() < until - 3000) await pick(faultKinds)[1]();
+          await chance.pause(1000, Math.max(1500, (durationS * 1000) / (faultKinds.length * 2)));
+          if (Date.now() < until - 3000) await inject(chance.pick(faultKinds));
         }
         calmUntil.at = Math.max(until, Date.now() + 3000);
       })();
       const load = runLoad({
-        receiverUrl: `http://127.0.0.1:${receiverPort}`,
+        receiverUrls: receivers.map((r) => r.baseUrl),
         sensors,
         intervalMs: 20,
         keepGoing: () => Date.now() < calmUntil.at,
@@ -155,100 +141,113 @@ describe('fault injection', () => {
       });
       const [result] = await Promise.all([load, chaos]);
 
-      // The pipeline catches up: every accepted reading stored, every implied event stored.
-      const acceptedIds = new Set(result.accepted.map((r) => r.id));
-      const bySensor = new Map<string, AcceptedReading[]>();
-      for (const r of result.accepted) bySensor.set(r.sensorId, [...(bySensor.get(r.sensorId) ?? []), r]);
-      const expected = new Map<string, { eventIds: string[]; finalCount: number }>();
-      for (const [sensorId, readings] of bySensor) {
-        const sorted = readings.sort((a, b) => a.seq - b.seq);
-        const e = expectedEvents(
-          sorted.map((r) => r.value),
-          ruleFor(rules, 'temperature'),
-        );
-        expected.set(sensorId, { eventIds: e.events.map((ev) => sorted[ev.index].id), finalCount: e.finalCount });
-      }
-      const expectedEventIds = new Set([...expected.values()].flatMap((e) => e.eventIds));
-      const storedReadings = async () =>
-        (
-          await pool.query<{ id: string; n: string }>(
-            'SELECT id, count(*) AS n FROM readings WHERE sensor_id = ANY($1) GROUP BY id',
-            [sensors],
-          )
-        ).rows;
-      const storedEvents = async () =>
-        (
-          await pool.query<{ id: string; n: string }>(
-            'SELECT id, count(*) AS n FROM events WHERE sensor_id = ANY($1) GROUP BY id',
-            [sensors],
-          )
-        ).rows;
-      await waitFor(async () => (await storedReadings()).length >= acceptedIds.size, {
-        what: 'every accepted reading stored',
-        timeoutMs: 180_000,
-        intervalMs: 1000,
-      }).catch(() => undefined);
-      await waitFor(async () => (await storedEvents()).length >= expectedEventIds.size, {
-        what: 'every implied event stored',
-        timeoutMs: 60_000,
-        intervalMs: 1000,
-      }).catch(() => undefined);
+      // The load is over: the receivers stop (SIGTERM), so nothing more reaches the readings topic, not
+      // even a produce of a request the client gave up on. Then the topic is final: read it back.
+      const receiverExits = await Promise.all(receivers.map(async (r) => [r.name, await r.stop()]));
+      const reader = createTopicReader(kafka, config.kafka.readingsTopic, readingCodec.decode, config.kafka.brokers);
+      const collected = await reader.collect({ keys: sensors, until: () => true, timeoutMs: 120_000 });
+      const topic: TopicReading[] = [...collected.byKey.values()].flat();
 
-      const readingsRows = await storedReadings();
-      const eventRows = await storedEvents();
-      const storedIds = new Set(readingsRows.map((r) => r.id));
-      const storedEventIds = new Set(eventRows.map((r) => r.id));
-      const countersWrong: string[] = [];
-      for (const [sensorId, e] of expected) {
-        const counter = Number((await redis.hget(`${config.redis.keyPrefix}warnings:${sensorId}`, 'temperature')) ?? 0);
-        if (counter !== e.finalCount) countersWrong.push(`${sensorId}: ${counter} != ${e.finalCount}`);
+      // The pipeline catches up: both groups have committed the end of what they consume.
+      const admin = kafka.admin();
+      await admin.connect();
+      const settled = await waitFor(
+        async () =>
+          (await caughtUp(admin, config.processor.groupId, [config.kafka.readingsTopic])) &&
+          (await caughtUp(admin, config.saver.groupId, [config.kafka.readingsTopic, config.kafka.eventsTopic])),
+        { what: 'processors and savers caught up', timeoutMs: 180_000, intervalMs: 1000 },
+      ).then(
+        () => true,
+        () => false,
+      );
+      await admin.disconnect();
+
+      const countRows = async (table: 'readings' | 'events') =>
+        new Map(
+          (
+            await pool.query<{ id: string; n: string }>(
+              `SELECT id, count(*) AS n FROM ${table} WHERE sensor_id = ANY($1) GROUP BY id`,
+              [sensors],
+            )
+          ).rows.map((r) => [r.id, Number(r.n)]),
+        );
+      const redis = topology.redis();
+      const counters = new Map<string, number>();
+      try {
+        for (const sensorId of sensors) {
+          const value = await redis.hget(`${config.redis.keyPrefix}warnings:${sensorId}`, 'temperature');
+          if (value !== null) counters.set(sensorId, Number(value));
+        }
+      } finally {
+        redis.disconnect();
       }
-      const figures = {
+      const { figures, details } = verdict({
+        sent: result.readings,
+        topic,
+        storedReadings: await countRows('readings'),
+        storedEvents: await countRows('events'),
+        counters,
+        rules,
+      });
+      const found = problems(figures);
+
+      const report = {
+        form: topology.form,
         seed,
         durationS,
         sensors: sensorCount,
+        faultsByKind,
         faults,
         requests: result.attempts,
         statuses: result.statuses,
-        accepted: acceptedIds.size,
-        stored: storedIds.size,
-        missing: [...acceptedIds].filter((id) => !storedIds.has(id)).length,
-        duplicated: readingsRows.filter((r) => Number(r.n) > 1).length,
-        storedNotAccepted: [...storedIds].filter((id) => !acceptedIds.has(id)).length,
-        eventsExpected: expectedEventIds.size,
-        eventsStored: storedEventIds.size,
-        eventsMissing: [...expectedEventIds].filter((id) => !storedEventIds.has(id)).length,
-        eventsUnexpected: [...storedEventIds].filter((id) => !expectedEventIds.has(id)).length,
-        eventsDuplicated: eventRows.filter((r) => Number(r.n) > 1).length,
-        countersWrong: countersWrong.length,
+        retries: result.retries,
+        topicReadComplete: collected.caughtUp,
+        pipelineCaughtUp: settled,
+        ...figures,
+        problems: found,
+        details,
       };
-      writeFileSync(
-        path.join(runDir, 'report.json'),
-        `${JSON.stringify({ ...figures, countersWrongDetail: countersWrong.slice(0, 20) }, null, 2)}\n`,
-      );
-      process.stdout.write(
-        `\nfault injection (seed ${seed}, ${durationS} s, ${sensorCount} sensors): ${faults.length} faults: ${faults.join(', ')}\n` +
-          `  accepted ${figures.accepted}, stored ${figures.stored}, missing ${figures.missing}, duplicated ${figures.duplicated}, ` +
-          `stored but not accepted ${figures.storedNotAccepted}\n` +
-          `  events expected ${figures.eventsExpected}, events stored ${figures.eventsStored}, missing ${figures.eventsMissing}, ` +
-          `unexpected ${figures.eventsUnexpected}; Redis counters wrong ${figures.countersWrong}\n` +
-          `  requests ${figures.requests} by status ${JSON.stringify(figures.statuses)}; logs and report.json in ${runDir}\n`,
-      );
+      writeFileSync(path.join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(summary(report, figures, runDir));
 
-      expect(faults.length).toBeGreaterThanOrEqual(faultKinds.length);
+      expect(Object.keys(faultsByKind).sort()).toEqual(faultKinds.map((f) => f.kind).sort());
+      expect(collected.caughtUp).toBe(true);
       expect(figures.accepted).toBeGreaterThan(sensorCount * 10);
-      expect(figures.missing).toBe(0);
-      expect(figures.duplicated).toBe(0);
-      expect(figures.storedNotAccepted).toBe(0);
+      expect(figures.topicRepeated).toBeGreaterThan(0);
       expect(figures.eventsExpected).toBeGreaterThan(0);
-      expect(figures.eventsMissing).toBe(0);
-      expect(figures.eventsUnexpected).toBe(0);
-      expect(figures.eventsStored).toBe(figures.eventsExpected);
-      expect(countersWrong).toEqual([]);
+      expect(found).toEqual([]);
       // and every service shuts down cleanly on SIGTERM (finish, flush, commit, exit 0)
-      const exitCodes = await Promise.all(processes.map(async (p) => [p.name, await p.stop()]));
-      expect(exitCodes).toEqual(processes.map((p) => [p.name, 0]));
+      const exits = [
+        ...receiverExits,
+        ...(await Promise.all([...processors, ...savers].map(async (p) => [p.name, await p.stop()]))),
+      ];
+      expect(exits).toEqual(processes.map((p) => [p.name, 0]));
     },
-    (durationS + 420) * 1000,
+    (durationS + 600) * 1000,
   );
 });
+
+function summary(
+  report: { form: string; faultsByKind: Record<string, number>; requests: number; statuses: Record<string, number> } & {
+    retries: Record<string, number>;
+    problems: string[];
+  },
+  f: Figures,
+  runDir: string,
+): string {
+  const kinds = Object.entries(report.faultsByKind)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
+  return (
+    `\nfault injection, ${report.form} (seed ${seed}, ${durationS} s, ${sensorCount} sensors): ${kinds}\n` +
+    `  readings sent ${f.sent}: accepted ${f.accepted}, unanswered ${f.unanswered}, refused ${f.refused}\n` +
+    `  stored ${f.stored}, missing ${f.missing}, duplicated ${f.duplicated}, stored though unanswered ${f.storedUnanswered} (allowed), ` +
+    `stored though refused ${f.storedRefused}\n` +
+    `  readings topic: ${f.topicCopies} copies of ${f.topicReadings} readings (${f.topicRepeated} more than once), ` +
+    `not stored ${f.topicNotStored}, stored but not in it ${f.storedNotInTopic}\n` +
+    `  events expected ${f.eventsExpected}, stored ${f.eventsStored}, missing ${f.eventsMissing}, unexpected ${f.eventsUnexpected}; ` +
+    `Redis counters wrong ${f.countersWrong}\n` +
+    `  requests ${report.requests} by outcome ${JSON.stringify(report.statuses)}; retries ${JSON.stringify(report.retries)}\n` +
+    `  ${report.problems.length === 0 ? 'PASS' : `FAIL: ${report.problems.join(', ')}`}; logs and report.json in ${runDir}\n`
+  );
+}

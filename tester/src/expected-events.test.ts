@@ -1,5 +1,13 @@
 import type { Rule } from '../../shared/src';
-import { expectedEvents, isWarning, ruleFor } from './expected-events';
+import {
+  expectationsFromTopic,
+  expectedEvents,
+  firstCopies,
+  isWarning,
+  ruleFor,
+  seriesKey,
+  type TopicReading,
+} from './expected-events';
 
 const temperature: Rule = { metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 };
 
@@ -57,5 +65,57 @@ describe('expectedEvents', () => {
   it('finds the rule of a metric, or none', () => {
     expect(ruleFor([temperature], 'temperature')).toBe(temperature);
     expect(ruleFor([temperature], 'humidity')).toBeUndefined();
+  });
+});
+
+describe('expectationsFromTopic', () => {
+  const t = (sensorId: string, id: string, value: number, metric = 'temperature'): TopicReading => ({
+    id: `c/${sensorId}/${id}/${metric}`,
+    sensorId,
+    metric,
+    value,
+  });
+
+  it('when the batch [1, 2] is sent twice and then 3 (issue 8, defect 1), then the counter is 3 and the event carries reading 3', () => {
+    const topic = [t('s', '1', 99), t('s', '2', 99), t('s', '1', 99), t('s', '2', 99), t('s', '3', 99)];
+    expect(expectationsFromTopic(topic, [temperature]).get(seriesKey('s', 'temperature'))).toEqual({
+      sensorId: 's',
+      metric: 'temperature',
+      eventReadingIds: ['c/s/3/temperature'],
+      finalCount: 3,
+    });
+  });
+
+  it('when a warning is retried after a later normal reading, then the retry changes nothing', () => {
+    const topic = [t('s', '1', 99), t('s', '2', 10), t('s', '1', 99), t('s', '3', 99), t('s', '4', 99)];
+    expect(expectationsFromTopic(topic, [temperature]).get(seriesKey('s', 'temperature'))).toMatchObject({
+      eventReadingIds: [],
+      finalCount: 2,
+    });
+  });
+
+  it("when the retry's first copy comes after a later reading in Kafka, then it counts where its first copy is", () => {
+    // reading 2 reached Kafka first, then 1 (its request had timed out), then 1 again and 3
+    const topic = [t('s', '2', 99), t('s', '1', 99), t('s', '1', 99), t('s', '3', 99)];
+    expect(expectationsFromTopic(topic, [temperature]).get(seriesKey('s', 'temperature'))).toMatchObject({
+      eventReadingIds: ['c/s/3/temperature'],
+      finalCount: 3,
+    });
+  });
+
+  it('when sensors and metrics interleave, then each series is counted on its own', () => {
+    const topic = [t('a', '1', 99), t('b', '1', 99), t('a', '2', 99), t('a', '1', 99), t('a', '1', 99, 'humidity')];
+    const expectations = expectationsFromTopic(topic, [temperature]);
+    expect(expectations.get(seriesKey('a', 'temperature'))?.finalCount).toBe(2);
+    expect(expectations.get(seriesKey('b', 'temperature'))?.finalCount).toBe(1);
+    expect(expectations.get(seriesKey('a', 'humidity'))).toMatchObject({ eventReadingIds: [], finalCount: 0 });
+  });
+
+  it('keeps the first copy of each id, in order', () => {
+    expect(firstCopies([{ id: 'x' }, { id: 'y' }, { id: 'x' }, { id: 'z' }, { id: 'y' }])).toEqual([
+      { id: 'x' },
+      { id: 'y' },
+      { id: 'z' },
+    ]);
   });
 });

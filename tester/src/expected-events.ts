@@ -2,7 +2,11 @@
 // code): for one (sensor, metric) sequence of values, in Kafka order, which readings raise an event
 // and what the counter is at the end.
 //  - a warning increments the counter; when it becomes exactly N, the event carries that reading;
-//  - a normal reading resets the counter to 0.
+//  - a normal reading resets the counter to 0;
+//  - a reading with a client id counts once, at its first copy in Kafka order: later copies (the same
+//    batch re-sent, a retry after a later reading, a retry through another receiver) are ignored
+//    within the dedup window (the contract's "Client ids"). A sensor lives in one partition, so the
+//    order of its messages in the readings topic is the order the processor applies.
 import type { Rule } from '../../shared/src';
 
 export interface ExpectedEvent {
@@ -47,4 +51,64 @@ export function expectedEvents(values: readonly number[], rule: Rule | undefined
 
 export function ruleFor(rules: readonly Rule[], metric: string): Rule | undefined {
   return rules.find((r) => r.metric === metric);
+}
+
+/** What a reading needs for the oracle: its id (a client id's copies share it) and where it counts. */
+export interface TopicReading {
+  id: string;
+  sensorId: string;
+  metric: string;
+  value: number;
+}
+
+/** The copies the processor applies: the first of each reading id, in the order given (Kafka order). */
+export function firstCopies<T extends Pick<TopicReading, 'id'>>(readings: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return readings.filter((r) => !seen.has(r.id) && seen.add(r.id));
+}
+
+export interface SeriesExpectation {
+  sensorId: string;
+  metric: string;
+  /** ids of the readings that raise an event (an event's id is the id of the reading that raised it) */
+  eventReadingIds: string[];
+  /** the counter after the last applied reading */
+  finalCount: number;
+}
+
+/**
+ * Expectations per (sensor, metric) from the readings as they stand in the readings topic (each
+ * partition in offset order; copies of one id included): the first copy of an id applies, later
+ * copies change nothing. The whole run must fit in the dedup window.
+ */
+export function expectationsFromTopic(
+  readings: readonly TopicReading[],
+  rules: readonly Rule[],
+): Map<string, SeriesExpectation> {
+  const series = new Map<string, TopicReading[]>();
+  for (const r of firstCopies(readings)) {
+    const key = seriesKey(r.sensorId, r.metric);
+    const list = series.get(key);
+    if (list) list.push(r);
+    else series.set(key, [r]);
+  }
+  const result = new Map<string, SeriesExpectation>();
+  for (const [key, list] of series) {
+    const e = expectedEvents(
+      list.map((r) => r.value),
+      ruleFor(rules, list[0].metric),
+    );
+    result.set(key, {
+      sensorId: list[0].sensorId,
+      metric: list[0].metric,
+      eventReadingIds: e.events.map((ev) => list[ev.index].id),
+      finalCount: e.finalCount,
+    });
+  }
+  return result;
+}
+
+/** The key of a (sensor, metric) series in expectationsFromTopic's answer. */
+export function seriesKey(sensorId: string, metric: string): string {
+  return `${sensorId}\u0000${metric}`;
 }
