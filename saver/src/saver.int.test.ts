@@ -1,6 +1,7 @@
 // The saver against real Kafka and PostgreSQL: rows stored once however often they are delivered,
-// rollups that agree with the raw rows, poison messages dead-lettered.
-import type { Kafka, Producer } from 'kafkajs';
+// rollups that agree with the raw rows, poison messages (undecodable, or decodable but invalid)
+// dead-lettered.
+import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createPool, createProducer, eventCodec, type SensorEvent } from '../../shared/src';
 import { testConfig, uniqueName, waitFor } from '../../test/helpers';
@@ -133,6 +134,66 @@ describe('saver with real Kafka and PostgreSQL', () => {
       );
       const dead = deadLetters.messages.find((x) => x.key?.toString() === sensor)!;
       expect(dead.headers?.['x-error']?.toString()).toMatch(/unknown schema id 77/);
+    } finally {
+      await deadLetters.close();
+      await saver.stop();
+    }
+  });
+
+  it("when a reading decodes but breaks the receiver's rules, or an event has a NUL in a text, then each is dead-lettered and the rows after them are stored", async () => {
+    const saver = await startSaver(config, kafka);
+    const deadLetters = await readTopic(kafka, config.kafka.deadLetterTopic);
+    try {
+      const sensor = uniqueName('invalid');
+      // Avro-valid, but no receiver accepts a '/' in a sensor id; the processor must not count it either
+      const badReading = reading(`${sensor}/x`, 1);
+      const badEvent: SensorEvent = {
+        id: uniqueName('event'),
+        sensorId: sensor,
+        metric: 'temperature',
+        type: 'TEMPERATURE_EXCEEDED',
+        value: 99,
+        at: Date.parse('2026-11-22T10:00:00Z'),
+        threshold: 95,
+        // PostgreSQL refuses a NUL in text (22021): retried, this would stall the partition for ever
+        rule: 'temperature >= 95\u0000',
+        warningsForEvent: 3,
+        readingId: 'r-1',
+      };
+      const goodEvent: SensorEvent = { ...badEvent, id: uniqueName('event'), rule: 'temperature >= 95' };
+      await produceReadings(producer, config.kafka.readingsTopic, [badReading]);
+      await producer.send({
+        topic: config.kafka.eventsTopic,
+        acks: -1,
+        messages: [badEvent, goodEvent].map((e) => ({ key: sensor, value: eventCodec.encode(e) })),
+      });
+      const after = reading(sensor, 5);
+      await produceReadings(producer, config.kafka.readingsTopic, [after]);
+
+      await waitFor(async () => (await count('SELECT count(*) FROM readings WHERE id = $1', [after.id])) === 1, {
+        what: 'the reading after the invalid one',
+      });
+      await waitFor(async () => (await count('SELECT count(*) FROM events WHERE id = $1', [goodEvent.id])) === 1, {
+        what: 'the event after the one with a NUL',
+      });
+      expect(await count('SELECT count(*) FROM readings WHERE id = $1', [badReading.id])).toBe(0);
+      expect(await count('SELECT count(*) FROM events WHERE id = $1', [badEvent.id])).toBe(0);
+      const fromSaver = (m: KafkaMessage) => m.headers?.['x-consumer-group']?.toString() === config.saver.groupId;
+      await deadLetters.until(
+        (m) => m.filter((x) => fromSaver(x) && x.key?.toString().startsWith(sensor)).length === 2,
+        'both dead-lettered by the saver',
+      );
+      const errors = deadLetters.messages
+        .filter((x) => fromSaver(x) && x.key?.toString().startsWith(sensor))
+        .map((x) => [x.headers?.['x-origin-topic']?.toString(), x.headers?.['x-error']?.toString()]);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          [config.kafka.readingsTopic, expect.stringMatching(/sensorId/)],
+          [config.kafka.eventsTopic, expect.stringMatching(/rule/)],
+        ]),
+      );
+      // dead-lettered, not a write PostgreSQL refused and the saver retried
+      expect((await saver.metrics.writeRetries.get()).values[0]?.value ?? 0).toBe(0);
     } finally {
       await deadLetters.close();
       await saver.stop();

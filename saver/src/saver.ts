@@ -8,15 +8,16 @@ import type { Pool } from 'pg';
 import {
   type Config,
   createGroupCommit,
+  type DeadLetterTarget,
+  decodeEvent,
+  decodeOrDeadLetter,
+  decodeReading,
   isDependencyDown,
   type Logger,
-  type PoisonMessage,
   type Reading,
   retryUntilDone,
   type SensorEvent,
-  sendToDeadLetter,
 } from '../../shared/src';
-import { eventRow, type Row, readingRow } from './rows';
 import type { SaverMetrics } from './saver-metrics';
 import { writeBatch } from './writer';
 
@@ -43,6 +44,13 @@ const HEARTBEAT_EVERY_MS = 2000;
 export function createSaver(deps: SaverDeps) {
   const { consumer, logger, metrics } = deps;
   let stopping = false;
+  const deadLetters: DeadLetterTarget = {
+    producer: deps.producer,
+    deadLetterTopic: deps.deadLetterTopic,
+    consumerGroup: deps.groupId,
+    logger,
+    counter: metrics.deadLettered,
+  };
 
   const writes = createGroupCommit<Item>({
     lingerMs: deps.flushMs,
@@ -80,27 +88,17 @@ export function createSaver(deps: SaverDeps) {
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
     if (batch.messages.length === 0) return;
+    // A value PostgreSQL would refuse (a NUL in a text, an absurd date) is poison like bytes that are
+    // not Avro: dead-lettered, never a write retried for ever.
+    const retry = (send: () => Promise<void>) => retryUntilDone(send, { shouldContinue: () => !stopping, heartbeat });
     const isReadings = batch.topic === deps.readingsTopic;
-    const items: Item[] = [];
-    const poison: PoisonMessage[] = [];
-    for (const message of batch.messages) {
-      const row: Row<Reading | SensorEvent> = isReadings
-        ? readingRow(message, batch.topic, batch.partition)
-        : eventRow(message, batch.topic, batch.partition);
-      if (row.kind === 'poison') poison.push(row.poison);
-      else items.push({ kind: isReadings ? 'reading' : 'event', value: row.value } as Item);
-    }
-    if (poison.length) {
-      logger.warn(
-        { topic: batch.topic, partition: batch.partition, count: poison.length, error: poison[0].error.message },
-        'dead-lettering',
-      );
-      await retryUntilDone(() => sendToDeadLetter(deps.producer, deps.deadLetterTopic, deps.groupId, poison), {
-        shouldContinue: () => !stopping,
-        heartbeat,
-      });
-      metrics.deadLettered.inc(poison.length);
-    }
+    const decoded = await decodeOrDeadLetter<Reading | SensorEvent>(
+      batch,
+      isReadings ? decodeReading : decodeEvent,
+      deadLetters,
+      retry,
+    );
+    const items = decoded.map(({ value }) => ({ kind: isReadings ? 'reading' : 'event', value }) as Item);
     const chunks: Promise<void>[] = [];
     for (let i = 0; i < items.length; i += deps.batchSize)
       chunks.push(writes.publish(items.slice(i, i + deps.batchSize)));

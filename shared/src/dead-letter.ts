@@ -1,6 +1,9 @@
-// Poison messages (bytes that are not our Avro, a schema we do not know) go to the dead-letter topic
-// with the error and their origin in headers, so consumption goes on and nothing is silently dropped.
+// Poison messages (bytes that are not our Avro, a schema we do not know, a value no receiver accepts)
+// go to the dead-letter topic with the error and their origin in headers, so consumption goes on and
+// nothing is silently dropped.
 import type { KafkaMessage, Producer } from 'kafkajs';
+import { PoisonMessageError } from './codec';
+import type { Logger } from './logger';
 
 export interface PoisonMessage {
   topic: string;
@@ -36,4 +39,60 @@ export async function sendToDeadLetter(
       headers: deadLetterHeaders(p, consumerGroup),
     })),
   });
+}
+
+/** Where a consumer's poison goes, and who hears of it. */
+export interface DeadLetterTarget {
+  producer: Producer;
+  deadLetterTopic: string;
+  consumerGroup: string;
+  logger: Logger;
+  /** counts the messages dead-lettered (e.g. a Prometheus counter) */
+  counter?: { inc(count: number): void };
+}
+
+export interface Decoded<T> {
+  message: KafkaMessage;
+  value: T;
+}
+
+/**
+ * The one decode → poison → dead-letter step of the consumers: decodes a batch's messages with
+ * `decode` (which throws PoisonMessageError for a value it refuses: shared/src/message-validation.ts),
+ * dead-letters the poison through `retry` (the caller's policy: how long to insist, heartbeats), and
+ * resolves with the other messages' values, in order, once the dead letters are acknowledged.
+ * Any other error from `decode` is a bug and is thrown.
+ */
+export async function decodeOrDeadLetter<T>(
+  batch: { topic: string; partition: number; messages: KafkaMessage[] },
+  decode: (value: Buffer | null) => T,
+  target: DeadLetterTarget,
+  retry: (send: () => Promise<void>) => Promise<unknown>,
+): Promise<Decoded<T>[]> {
+  const { topic, partition } = batch;
+  const decoded: Decoded<T>[] = [];
+  const poison: PoisonMessage[] = [];
+  for (const message of batch.messages) {
+    try {
+      decoded.push({ message, value: decode(message.value) });
+    } catch (err) {
+      if (!(err instanceof PoisonMessageError)) throw err;
+      poison.push({ topic, partition, message, error: err });
+    }
+  }
+  if (poison.length) {
+    target.logger.warn(
+      {
+        topic,
+        partition,
+        count: poison.length,
+        offsets: poison.slice(0, 20).map((p) => p.message.offset),
+        error: poison[0].error.message,
+      },
+      'dead-lettering',
+    );
+    await retry(() => sendToDeadLetter(target.producer, target.deadLetterTopic, target.consumerGroup, poison));
+    target.counter?.inc(poison.length);
+  }
+  return decoded;
 }
