@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down fault bench simulate clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down fault fault-cluster bench simulate clean
 
 help: ## list the targets
 	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,11 @@ test: lint build infra-up ## lint, unit and integration tests, fault injection i
 
 fault: build infra-up ## the fault-injection suite in its long form (FAULT_DURATION_S=180; FAULT_SEED=n replays a run)
 	FAULT_DURATION_S=$${FAULT_DURATION_S:-180} npx jest --selectProjects integration --runInBand --ci test/fault
+
+fault-cluster: build infra-up ## the fault suite on a 3-broker Kafka and a Redis Cluster, started here (FAULT_DURATION_S=180; FAULT_SEED=n)
+	KAFKA_LOCAL_NODES=3 infra/kafka.sh start
+	infra/redis-cluster.sh start
+	FAULT_CLUSTER=1 FAULT_DURATION_S=$${FAULT_DURATION_S:-180} npx jest --selectProjects integration --runInBand --ci test/fault/fault-injection
 
 test_run: build ## the integration tester against a running stack (ARGS="-t full,batch" selects tests)
 	node dist/tester/src/cli.js $(ARGS)

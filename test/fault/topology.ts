@@ -4,7 +4,8 @@
 //  - cluster (FAULT_CLUSTER=1, `make fault-cluster`): the 3-broker KRaft cluster of
 //    `KAFKA_LOCAL_NODES=3 infra/kafka.sh` (replication 3, min.insync.replicas 2) and the local Redis
 //    Cluster of infra/redis-cluster.sh (3 masters, 3 replicas); a broker is SIGKILLed and restarted,
-//    a Redis master is failed over to its replica, PostgreSQL restarts as above.
+//    a Redis master is failed over to its replica (planned) or SIGKILLed (its replica is promoted, it
+//    comes back as a replica), PostgreSQL restarts as above.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -117,6 +118,12 @@ export function clusterMissing(): string | undefined {
   return undefined;
 }
 
+async function masters(): Promise<string[]> {
+  const ports = (await runAsync(redisClusterScript, ['masters'])).split('\n').filter(Boolean);
+  if (ports.length === 0) throw new Error('infra/redis-cluster.sh masters named no master');
+  return ports;
+}
+
 export function cluster(): Topology {
   const kafkaEnv = { KAFKA_LOCAL_NODES: CLUSTER_NODES };
   const brokers = run(kafkaScript, ['brokers'], kafkaEnv).trim();
@@ -145,8 +152,22 @@ export function cluster(): Topology {
         },
       },
       {
+        // planned: the replica takes over once in sync (CLUSTER FAILOVER), clients get MOVED
         kind: 'fail over a Redis master',
-        inject: async () => `Redis failover: ${(await runAsync(redisClusterScript, ['failover'])).trim() || 'done'}`,
+        inject: async ({ pick }) => {
+          const port = pick(await masters());
+          await runAsync(redisClusterScript, ['failover', port]);
+          return `Redis master ${port} failed over to its replica`;
+        },
+      },
+      {
+        // a crash: what the master had not yet replicated is gone, unless the processor WAITed for it
+        kind: 'SIGKILL a Redis master',
+        inject: async ({ pick }) => {
+          const port = pick(await masters());
+          await runAsync(redisClusterScript, ['crash', port]);
+          return `SIGKILL Redis master ${port}, replica promoted, old master back as its replica`;
+        },
       },
       ...postgresRestart(),
     ],
