@@ -5,7 +5,7 @@ import {
   createConsumer,
   createLifecycle,
   createLogger,
-  createRedis,
+  createRedisClient,
   createRegistry,
   loadConfig,
   runService,
@@ -22,7 +22,7 @@ runService(logger, lifecycle, async () => {
   logger.info({ rules: config.processor.rules }, 'rules');
   const { kafka, admin } = await connectKafka(config.kafka, 'processor', logger, lifecycle);
 
-  const redis = createRedis(config.redis.url, logger);
+  const redis = createRedisClient(config.redis, logger);
   await redis.connect();
   lifecycle.onShutdown('redis', () => redis.quit());
 

@@ -2,7 +2,7 @@
 // events the rules imply are raised exactly once when Redis is back.
 import Redis from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
-import { createProducer, eventCodec } from '../../shared/src';
+import { createProducer, eventCodec, sensorStateKey } from '../../shared/src';
 import { testConfig, uniqueName, waitFor } from '../../test/helpers';
 import { kafkaWithTopics, readTopic } from '../../test/kafka';
 import { produceReadings, reading } from '../../test/readings';
@@ -57,7 +57,8 @@ describe('processor during a Redis outage', () => {
       await events.until(() => raised().length >= 2, 'the event of the run during the outage', 30000);
       expect(raised().map((e) => e.value)).toEqual([100, 103]);
       expect(raised()[1].id).toBe(during[3].id);
-      expect(await direct.hget(`${config.redis.keyPrefix}warnings:${sensor}`, 'temperature')).toBe('3');
+      const key = sensorStateKey(config.redis.keyPrefix, config.kafka.readingsTopic, config.kafka.partitions, sensor);
+      expect(await direct.hget(key, 'temperature')).toBe('3');
     } finally {
       await events.close();
       await processor.stop();

@@ -1,14 +1,27 @@
-// The processor against real Kafka and Redis: counting and event semantics of the contract,
-// replays, the outbox, and poison messages.
+// The processor against real Kafka and Redis: counting and event semantics of the contract, client
+// re-sends, the outbox, and poison messages. (Replays and re-sends in every order against the store
+// alone: streak-store.int.test.ts.)
 import Redis from 'ioredis';
 import type { Kafka, Producer } from 'kafkajs';
-import { createProducer, eventCodec, type SensorEvent } from '../../shared/src';
+import { Registry } from 'prom-client';
+import {
+  createConsumer,
+  createProducer,
+  eventCodec,
+  kafkaPartitionOf,
+  readingCodec,
+  type SensorEvent,
+  sensorStateKey,
+} from '../../shared/src';
 import { testConfig, uniqueName, waitFor } from '../../test/helpers';
-import { kafkaWithTopics, readTopic, type TopicReader } from '../../test/kafka';
+import { kafkaWithTopics, readTopic, silentLogger, type TopicReader } from '../../test/kafka';
 import { produceReadings, reading } from '../../test/readings';
 import { startProcessor } from '../../test/services';
+import { toReadings } from '../../receiver/src/reading-ids';
+import { createProcessor } from './processor';
+import { createProcessorMetrics } from './processor-metrics';
 import { evaluate, rulesByMetric } from './reading-evaluation';
-import { createStreakStore } from './streak-store';
+import { createStreakStore, type StreakStore } from './streak-store';
 
 const ORIGINAL_SEQUENCE = [10, 100, 97, 99, 10, 100, 107, 98];
 
@@ -25,6 +38,17 @@ describe('processor with real Kafka and Redis', () => {
   let events: TopicReader;
   const eventsOf = (sensorId: string): SensorEvent[] =>
     events.messages.map((m) => eventCodec.decode(m.value)).filter((e) => e.sensorId === sensorId);
+  const stateKey = (sensorId: string) =>
+    sensorStateKey(config.redis.keyPrefix, config.kafka.readingsTopic, config.kafka.partitions, sensorId);
+  const storeWith = (p: Producer): StreakStore =>
+    createStreakStore({
+      redis,
+      producer: p,
+      keyPrefix: config.redis.keyPrefix,
+      readingsTopic: config.kafka.readingsTopic,
+      eventsTopic: config.kafka.eventsTopic,
+      dedupWindowMs: config.processor.dedupWindowMs,
+    });
 
   beforeAll(async () => {
     kafka = await kafkaWithTopics(config);
@@ -60,12 +84,7 @@ describe('processor with real Kafka and Redis', () => {
         warningsForEvent: 3,
         readingId: readings[3].id,
       });
-      await waitFor(
-        async () => (await redis.hget(`${config.redis.keyPrefix}warnings:${sensor}`, 'temperature')) === '3',
-        {
-          what: 'counter 3',
-        },
-      );
+      await waitFor(async () => (await redis.hget(stateKey(sensor), 'temperature')) === '3', { what: 'counter 3' });
     } finally {
       await processor.stop();
     }
@@ -91,38 +110,117 @@ describe('processor with real Kafka and Redis', () => {
         ['HUMIDITY_EXCEEDED', 4],
         ['TEMPERATURE_EXCEEDED', 99],
       ]);
-      const counters = await redis.hgetall(`${config.redis.keyPrefix}warnings:${sensor}`);
+      const counters = await redis.hgetall(stateKey(sensor));
       expect([counters.temperature, counters.humidity, counters.pressure]).toEqual(['3', '3', undefined]);
     } finally {
       await processor.stop();
     }
   });
 
-  it('when the same readings are applied again (a redelivery), then nothing counts twice and no event repeats', async () => {
-    const producerForStore = createProducer(kafka);
-    await producerForStore.connect();
+  it('when a client posts the batch [1: 99, 2: 99] twice and then 3: 99, then the counter is 3 and the one event carries reading 3', async () => {
+    const processor = await startProcessor(config, kafka);
+    try {
+      const s = uniqueName('issue8');
+      // what the receiver writes for each post (client ids → reading ids c/<sensor>/<id>/<metric>)
+      const post = (items: Array<[string, number]>, receivedAt: number) =>
+        toReadings(
+          items.map(([clientId, value]) => ({ clientId, sensorId: s, metric: 'temperature', value, at: receivedAt })),
+          receivedAt,
+        );
+      const t = Date.now();
+      const batch: Array<[string, number]> = [
+        ['1', 99],
+        ['2', 99],
+      ];
+      await produceReadings(producer, config.kafka.readingsTopic, post(batch, t));
+      await produceReadings(producer, config.kafka.readingsTopic, post(batch, t + 1000));
+      await produceReadings(producer, config.kafka.readingsTopic, post([['3', 99]], t + 2000));
+      await events.until(() => eventsOf(s).length >= 1, 'the event');
+      await waitFor(async () => (await redis.hget(stateKey(s), 'temperature')) === '3', { what: 'counter 3' });
+      // one more normal reading through the same partition: once it is counted, nothing else is pending
+      await produceReadings(producer, config.kafka.readingsTopic, post([['4', 10]], t + 3000));
+      await waitFor(async () => (await redis.hget(stateKey(s), 'temperature')) === '0', { what: 'the reset' });
+      expect(eventsOf(s).map((e) => e.readingId)).toEqual([`c/${s}/3/temperature`]);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it("when a script's reply is lost and its re-run raises nothing, then the outbox is drained before the offsets are committed", async () => {
+    const own = testConfig({ PROCESSOR_RULES: JSON.stringify(config.processor.rules) });
+    const ownKafka = await kafkaWithTopics(own);
+    const ownEvents = await readTopic(ownKafka, own.kafka.eventsTopic);
+    const ownProducer = createProducer(ownKafka);
+    await ownProducer.connect();
     const store = createStreakStore({
       redis,
-      producer: producerForStore,
-      keyPrefix: config.redis.keyPrefix,
-      readingsTopic: config.kafka.readingsTopic,
-      eventsTopic: config.kafka.eventsTopic,
+      producer: ownProducer,
+      keyPrefix: own.redis.keyPrefix,
+      readingsTopic: own.kafka.readingsTopic,
+      eventsTopic: own.kafka.eventsTopic,
+      dedupWindowMs: own.processor.dedupWindowMs,
     });
+    // the script runs (counter moved, event in the outbox) but its reply never arrives, once
+    let lost = false;
+    const lossy: StreakStore = {
+      ...store,
+      async apply(partition, readings, lastOffset) {
+        const applied = await store.apply(partition, readings, lastOffset);
+        if (!lost && applied.raised > 0) {
+          lost = true;
+          throw new Error('Connection is closed.');
+        }
+        return applied;
+      },
+    };
+    const consumer = createConsumer(ownKafka, own.kafka, own.processor.groupId);
+    await consumer.connect();
+    const processor = createProcessor({
+      consumer,
+      producer: ownProducer,
+      store: lossy,
+      rules: own.processor.rules,
+      readingsTopic: own.kafka.readingsTopic,
+      deadLetterTopic: own.kafka.deadLetterTopic,
+      groupId: own.processor.groupId,
+      chunkSize: own.processor.scriptChunk,
+      partitions: own.kafka.partitions,
+      retryMaxMs: own.processor.retryMaxMs,
+      metrics: createProcessorMetrics(new Registry()),
+      logger: silentLogger,
+    });
+    const admin = ownKafka.admin();
+    await admin.connect();
     try {
-      const sensor = uniqueName('replay');
-      const rules = rulesByMetric(config.processor.rules);
-      const evaluated = [100, 100, 100, 100].map((t, i) => evaluate(reading(sensor, t), String(100 + i), rules)!);
-      expect(await store.apply(0, evaluated.slice(0, 3))).toBe(1);
-      // redelivered from an older committed offset, then one new reading
-      expect(await store.apply(0, evaluated)).toBe(0);
-      expect(await redis.hget(store.warningsKey(sensor), 'temperature')).toBe('4');
-      // the event raised is waiting in the outbox until drained, exactly once
-      expect(await store.drainOutbox(0)).toBe(1);
-      expect(await store.drainOutbox(0)).toBe(0);
-      await events.until(() => eventsOf(sensor).length >= 1, 'one event');
-      expect(eventsOf(sensor).map((e) => e.id)).toEqual([evaluated[2].reading.id]);
+      await processor.start();
+      const s = uniqueName('lost-reply');
+      const partition = kafkaPartitionOf(s, own.kafka.partitions);
+      const warnings = [100, 100, 100].map((t) => reading(s, t));
+      await produceReadings(ownProducer, own.kafka.readingsTopic, warnings);
+      // once the offsets of those readings are committed, the event must have left the outbox
+      const end = await admin.fetchTopicOffsets(own.kafka.readingsTopic);
+      const high = end.find((p) => p.partition === partition)!.high;
+      await waitFor(
+        async () => {
+          const [topic] = await admin.fetchOffsets({
+            groupId: own.processor.groupId,
+            topics: [own.kafka.readingsTopic],
+          });
+          return topic.partitions.find((p) => p.partition === partition)?.offset === high;
+        },
+        { what: 'the offsets committed' },
+      );
+      expect(lost).toBe(true);
+      expect(await redis.xlen(store.keys(partition).outbox)).toBe(0);
+      await ownEvents.until(
+        (m) => m.some((x) => eventCodec.decode(x.value).sensorId === s),
+        'the event of the lost reply',
+      );
     } finally {
-      await producerForStore.disconnect();
+      await processor.stop();
+      await admin.disconnect();
+      await ownEvents.close();
+      await ownProducer.disconnect();
     }
   });
 
@@ -130,23 +228,18 @@ describe('processor with real Kafka and Redis', () => {
     const sensor = uniqueName('outbox');
     const crashed = createProducer(kafka);
     await crashed.connect();
-    const store = createStreakStore({
-      redis,
-      producer: crashed,
-      keyPrefix: config.redis.keyPrefix,
-      readingsTopic: config.kafka.readingsTopic,
-      eventsTopic: config.kafka.eventsTopic,
-    });
+    const store = storeWith(crashed);
     const rules = rulesByMetric(config.processor.rules);
-    // Find the partition the sensor's readings land in by producing one normal reading first.
-    const reader = await readTopic(kafka, config.kafka.readingsTopic);
-    await produceReadings(producer, config.kafka.readingsTopic, [reading(sensor, 1)]);
-    await reader.until((m) => m.some((x) => x.key?.toString() === sensor), 'the probe reading');
-    const partition = reader.messages.find((x) => x.key?.toString() === sensor)!.partition;
-    await reader.close();
-    // "crash": the script ran (counter moved, event in the outbox) but the event was never sent
-    const lost = [100, 100, 100].map((t, i) => evaluate(reading(sensor, t), String(900000 + i), rules)!);
-    expect(await store.apply(partition, lost)).toBe(1);
+    // "crash": a processor applied these readings (counter moved, event in the outbox) but neither sent
+    // the event nor committed the offsets
+    const lostReadings = [100, 100, 100].map((t) => reading(sensor, t));
+    const [written] = await producer.send({
+      topic: config.kafka.readingsTopic,
+      acks: -1,
+      messages: lostReadings.map((r) => ({ key: r.sensorId, value: readingCodec.encode(r) })),
+    });
+    const lost = lostReadings.map((r, i) => evaluate(r, String(Number(written.baseOffset) + i), rules)!);
+    expect(await store.apply(written.partition, lost, lost[2].offset)).toEqual({ raised: 1, pending: 1 });
     await crashed.disconnect();
 
     const processor = await startProcessor(config, kafka);

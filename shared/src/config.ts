@@ -100,6 +100,12 @@ export const schema = {
       default: 20000,
       env: 'KAFKA_REBALANCE_TIMEOUT_MS',
     },
+    consumerRestartTimeoutMs: {
+      doc: 'A consumer that stopped (kafkajs crash and restart) and has not rejoined its group within this time makes its service exit 1, for a supervisor to restart; a crash kafkajs will not restart exits at once. In ms',
+      format: positiveInt,
+      default: 60000,
+      env: 'KAFKA_CONSUMER_RESTART_TIMEOUT_MS',
+    },
   },
   postgres: {
     url: {
@@ -125,10 +131,18 @@ export const schema = {
       sensitive: true,
     },
     keyPrefix: {
-      doc: 'Prefix of every Redis key the processor writes',
-      format: String,
+      doc: 'Prefix of every Redis key the processor writes (no { or }: the keys carry a Redis Cluster hash tag after it)',
+      format: (value: unknown) => {
+        if (typeof value !== 'string' || /[{}]/.test(value)) throw new Error('must be a string without { or }');
+      },
       default: 'metrics:',
       env: 'REDIS_KEY_PREFIX',
+    },
+    clusterNodes: {
+      doc: 'Redis Cluster seed nodes, comma-separated host:port; when set the processor uses Redis Cluster (user and password from REDIS_URL), else the single Redis of REDIS_URL',
+      format: Array,
+      default: [] as string[],
+      env: 'REDIS_CLUSTER_NODES',
     },
   },
   receiver: {
@@ -249,6 +263,27 @@ export const schema = {
       format: positiveInt,
       default: 500,
       env: 'PROCESSOR_SCRIPT_CHUNK',
+    },
+    dedupWindowMs: {
+      doc: 'A reading with a client id changes counters and events once, however often it is re-sent within this time after its first copy (receivedAt), in ms; costs Redis memory per client-id reading in the window (see "Redis memory")',
+      format: positiveInt,
+      default: 600000,
+      env: 'PROCESSOR_DEDUP_WINDOW_MS',
+    },
+    redisWaitReplicas: {
+      doc: 'Replicas that must hold a Redis update before its Kafka offsets are committed (WAIT), so a failover cannot lose it; auto: 1 on Redis Cluster, 0 on a single Redis',
+      format: (value: unknown) => {
+        if (value !== 'auto' && !/^\d+$/.test(String(value)))
+          throw new Error('must be auto or an integer of 0 or more');
+      },
+      default: 'auto' as string | number,
+      env: 'PROCESSOR_REDIS_WAIT_REPLICAS',
+    },
+    redisWaitTimeoutMs: {
+      doc: 'Longest wait for those replicas, in ms; fewer in time: the update is retried (so the partition waits while a master has no replica)',
+      format: positiveInt,
+      default: 1000,
+      env: 'PROCESSOR_REDIS_WAIT_TIMEOUT_MS',
     },
   },
   saver: {
@@ -386,13 +421,21 @@ export interface KafkaConfig {
   requestTimeoutMs: number;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
+  consumerRestartTimeoutMs: number;
+}
+
+export interface RedisConfig {
+  url: string;
+  keyPrefix: string;
+  /** host:port of Redis Cluster seed nodes; empty: a single Redis at url */
+  clusterNodes: string[];
 }
 
 export interface Config {
   log: { level: string };
   kafka: KafkaConfig;
   postgres: { url: string; poolSize: number };
-  redis: { url: string; keyPrefix: string };
+  redis: RedisConfig;
   receiver: {
     host: string;
     port: number;
@@ -409,7 +452,17 @@ export interface Config {
     sensorRateLimit: number;
     sensorRateBurst: number;
   };
-  processor: { groupId: string; rules: Rule[]; statusPort: number; retryMaxMs: number; scriptChunk: number };
+  processor: {
+    groupId: string;
+    rules: Rule[];
+    statusPort: number;
+    retryMaxMs: number;
+    scriptChunk: number;
+    dedupWindowMs: number;
+    /** 'auto' or a count (see redisWaitReplicas()) */
+    redisWaitReplicas: string | number;
+    redisWaitTimeoutMs: number;
+  };
   saver: {
     groupId: string;
     batchSize: number;
@@ -465,6 +518,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafka: { ...config.kafka, brokers: config.kafka.brokers.map((b) => b.trim()).filter(Boolean) },
     processor: { ...config.processor, rules: parseRules(config.processor.rules) },
   });
+}
+
+/** The replicas the processor WAITs for: PROCESSOR_REDIS_WAIT_REPLICAS resolved ('auto': 1 on Cluster, else 0). */
+export function redisWaitReplicas(config: Pick<Config, 'redis' | 'processor'>): number {
+  const setting = config.processor.redisWaitReplicas;
+  if (setting === 'auto') return config.redis.clusterNodes.length > 0 ? 1 : 0;
+  return Number(setting);
 }
 
 function deepFreeze<T>(value: T): T {
