@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { createPool, readingCodec } from '../../shared/src';
+import { counterField, createPool, createRedisClient, readingCodec, sensorStateKey } from '../../shared/src';
 import type { TopicReading } from '../../tester/src/expected-events';
 import { seededRandom } from '../../tester/src/seeded-random';
 import { createTopicReader } from '../../tester/src/topic-reader';
@@ -57,7 +57,7 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
   const faults: string[] = [];
 
   beforeAll(async () => {
-    topology = clusterForm ? cluster() : singleNode(process.env.REDIS_URL ?? '');
+    topology = clusterForm ? cluster() : singleNode();
     config = testConfig({ KAFKA_PARTITIONS: '6', ...topology.env });
     kafka = await kafkaWithTopics(config);
     pool = createPool({ ...config.postgres, poolSize: 2 }, silentLogger);
@@ -171,11 +171,18 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
             )
           ).rows.map((r) => [r.id, Number(r.n)]),
         );
-      const redis = topology.redis();
+      // the processor's Redis (single or Cluster, from the configuration) and its key layout
+      const redis = createRedisClient(config.redis, silentLogger);
       const counters = new Map<string, number>();
       try {
         for (const sensorId of sensors) {
-          const value = await redis.hget(`${config.redis.keyPrefix}warnings:${sensorId}`, 'temperature');
+          const key = sensorStateKey(
+            config.redis.keyPrefix,
+            config.kafka.readingsTopic,
+            config.kafka.partitions,
+            sensorId,
+          );
+          const value = await redis.hget(key, counterField('temperature'));
           if (value !== null) counters.set(sensorId, Number(value));
         }
       } finally {

@@ -9,7 +9,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import Redis, { type Cluster } from 'ioredis';
 
 const repo = path.resolve(__dirname, '..', '..');
 const kafkaScript = path.join(repo, 'infra', 'kafka.sh');
@@ -30,10 +29,8 @@ export interface InfrastructureFault {
 
 export interface Topology {
   form: 'single' | 'cluster';
-  /** configuration overrides of the test and of the services (brokers, Redis) */
+  /** configuration overrides of the test and of the services (brokers, Redis Cluster nodes) */
   env: Record<string, string>;
-  /** a client of the Redis the processors use */
-  redis(): Redis | Cluster;
   faults: InfrastructureFault[];
 }
 
@@ -84,12 +81,11 @@ function postgresRestart(): InfrastructureFault[] {
   ];
 }
 
-export function singleNode(redisUrl: string): Topology {
+export function singleNode(): Topology {
   const kafkaLocal = succeeds(kafkaScript, ['status']);
   return {
     form: 'single',
     env: {},
-    redis: () => new Redis(redisUrl),
     faults: [
       ...(kafkaLocal
         ? [
@@ -132,13 +128,6 @@ export function cluster(): Topology {
   return {
     form: 'cluster',
     env: { KAFKA_BROKERS: brokers, REDIS_CLUSTER_NODES: redisNodes },
-    redis: () =>
-      new Redis.Cluster(
-        redisNodes.split(',').map((hostPort) => {
-          const [host, port] = hostPort.split(':');
-          return { host, port: Number(port) };
-        }),
-      ),
     faults: [
       {
         kind: 'SIGKILL a Kafka broker',
