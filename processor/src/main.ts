@@ -10,6 +10,7 @@ import {
   loadConfig,
   runService,
   startStatusServer,
+  watchConsumer,
 } from '../../shared/src';
 import { createProcessorFromConfig } from './processor';
 import { createProcessorMetrics } from './processor-metrics';
@@ -28,16 +29,22 @@ runService(logger, lifecycle, async () => {
 
   const producer = await connectProducer(kafka, lifecycle);
 
+  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
+  const consumerHealth = watchConsumer(consumer, {
+    logger,
+    lifecycle,
+    restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
+  });
+
   const registry = createRegistry('processor');
   await startStatusServer({
-    checks: { kafka: () => admin.describeCluster(), redis: () => redis.ping() },
+    checks: { kafka: () => admin.describeCluster(), redis: () => redis.ping(), consumer: consumerHealth.check },
     registry,
     logger,
     port: config.processor.statusPort,
     lifecycle,
   });
 
-  const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
   const processor = createProcessorFromConfig(config, {
     consumer,
     producer,

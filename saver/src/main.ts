@@ -11,6 +11,7 @@ import {
   migrateWhenReady,
   runService,
   startStatusServer,
+  watchConsumer,
 } from '../../shared/src';
 import { createSaverFromConfig } from './saver';
 import { createSaverMetrics } from './saver-metrics';
@@ -27,16 +28,26 @@ runService(logger, lifecycle, async () => {
   const { kafka, admin } = await connectKafka(config.kafka, 'saver', logger, lifecycle);
   const producer = await connectProducer(kafka, lifecycle);
 
+  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
+  const consumerHealth = watchConsumer(consumer, {
+    logger,
+    lifecycle,
+    restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
+  });
+
   const registry = createRegistry('saver');
   await startStatusServer({
-    checks: { kafka: () => admin.describeCluster(), postgres: () => pool.query('SELECT 1') },
+    checks: {
+      kafka: () => admin.describeCluster(),
+      postgres: () => pool.query('SELECT 1'),
+      consumer: consumerHealth.check,
+    },
     registry,
     logger,
     port: config.saver.statusPort,
     lifecycle,
   });
 
-  const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
   const saver = createSaverFromConfig(config, {
     consumer,
     producer,

@@ -1,6 +1,7 @@
 // The public surface of shared/: what services, the tester and the bench may import.
 export * from './auth';
 export * from './codec';
+export * from './consumer-health';
 export * from './config';
 export { migrate } from './db/migrate';
 export { MIGRATIONS, type Migration } from './db/migrations';
