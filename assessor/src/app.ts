@@ -12,10 +12,12 @@ import {
   notFoundHandler,
   validationError,
 } from '../../shared/src';
+import { accessGuards, type AssessorAccess, createAssessorAccess } from './assessor-access';
 import { type AssessorMetrics, createAssessorMetrics } from './assessor-metrics';
 import { assessorOpenApi } from './openapi';
 import { createRepository, type Repository } from './repository';
 import { type ApiConfig, createApiRouter } from './routes';
+import { createTokensRouter } from './tokens-router';
 
 /** Retry-After of 503 answers, in seconds. */
 const RETRY_AFTER_SECONDS = 1;
@@ -28,22 +30,27 @@ export interface AssessorDeps {
   registry: Registry;
   logger: Logger;
   now?: () => number;
+  /** tokens, roles, CORS (assessor-access.ts); defaults to tokens on `pool` with ASSESSOR_AUTH off */
+  access?: AssessorAccess;
 }
 
 export function createApp(deps: AssessorDeps): Express {
   const repository = deps.repository ?? createRepository(deps.pool);
   const metrics = createAssessorMetrics(deps.registry);
   const logger = deps.logger.child({ module: 'assessor.app' });
+  const access = deps.access ?? createAssessorAccess({ pool: deps.pool });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(timing(metrics));
+  app.use(accessGuards(access));
   app.use(healthRouter({ postgres: () => deps.pool.query('SELECT 1') }));
   app.get('/metrics', metricsHandler(deps.registry));
   app.get('/openapi.json', (_req, res) => {
     res.json(assessorOpenApi);
   });
+  app.use(createTokensRouter(access));
   app.use(createApiRouter({ config: deps.config, repository, now: deps.now ?? Date.now }));
   app.use(notFoundHandler);
   app.use(translateErrors(deps.config.queryTimeoutMs));

@@ -1,17 +1,20 @@
 // Assessor entry point: configuration, PostgreSQL, migrations, app, listen, shutdown. Nothing else.
 import http from 'node:http';
 import {
+  bootstrapAdminToken,
   closeServer,
   createLifecycle,
   createLogger,
   createPool,
   createRegistry,
+  createTokenStore,
   listen,
   loadConfig,
   migrateWhenReady,
   runService,
 } from '../../shared/src';
 import { createApp } from './app';
+import { createAssessorAccess } from './assessor-access';
 
 const config = loadConfig();
 const logger = createLogger({ name: 'assessor', level: config.log.level });
@@ -22,6 +25,12 @@ runService(logger, lifecycle, async () => {
   const migrationPool = createPool({ ...config.postgres, poolSize: 1 }, logger);
   try {
     await migrateWhenReady(migrationPool, logger, lifecycle);
+    await bootstrapAdminToken({
+      store: createTokenStore(migrationPool),
+      stateDir: config.stateDir,
+      adminToken: config.auth.adminToken,
+      logger,
+    });
   } finally {
     await migrationPool.end();
   }
@@ -30,7 +39,13 @@ runService(logger, lifecycle, async () => {
   lifecycle.onShutdown('postgres pool', () => pool.end());
 
   const registry = createRegistry('assessor');
-  const app = createApp({ config: config.assessor, pool, registry, logger });
+  const access = createAssessorAccess({
+    pool,
+    auth: config.assessor.auth,
+    corsOrigins: config.assessor.corsOrigins,
+    failedChecksPerMinute: config.auth.failedChecksPerMinute,
+  });
+  const app = createApp({ config: config.assessor, pool, registry, logger, access });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
   // Registered last, so closed first: stop taking requests and answer those in flight, then close the pool.

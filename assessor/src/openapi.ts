@@ -1,7 +1,17 @@
 // The assessor's OpenAPI 3.0 document, served at GET /openapi.json. openapi.test.ts checks that its
 // paths are exactly the routes the app serves.
 
-import { commonSchemas, errorResponse, json, operationalPaths, ref, retryAfter } from '../../shared/src';
+import {
+  bearerSecurityScheme,
+  commonSchemas,
+  errorResponse,
+  json,
+  operationalPaths,
+  optionalBearer,
+  ref,
+  retryAfter,
+} from '../../shared/src';
+import { tokensPaths } from './tokens-openapi';
 
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
 
@@ -226,9 +236,13 @@ export const assessorOpenApi = {
         },
       },
     },
+    ...tokensPaths,
     ...operationalPaths('PostgreSQL answers'),
   },
+  // reads need a viewer token only with ASSESSOR_AUTH=on; the tokens API always needs an admin's
+  security: optionalBearer,
   components: {
+    securitySchemes: bearerSecurityScheme,
     parameters: {
       SensorId: {
         name: 'sensorId',

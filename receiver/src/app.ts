@@ -19,6 +19,7 @@ import {
 import { toReadings } from './reading-ids';
 import { type Validated, type ValidationLimits, validateBatch, validateMeasurement } from './reading-validation';
 import { receiverOpenApi } from './openapi';
+import type { ReceiverAccess } from './receiver-access';
 import type { ReceiverMetrics } from './receiver-metrics';
 
 export interface ReceiverDeps {
@@ -36,6 +37,8 @@ export interface ReceiverDeps {
   metrics: ReceiverMetrics;
   logger: Logger;
   now?: () => number;
+  /** tokens and per-sensor rate limits (receiver-access.ts); without it, every request is admitted */
+  access?: ReceiverAccess;
 }
 
 export function createApp(deps: ReceiverDeps): Express {
@@ -44,8 +47,9 @@ export function createApp(deps: ReceiverDeps): Express {
   const limits = (): ValidationLimits => ({ now: now(), maxFutureSkewMs: deps.config.maxFutureSkewMs, oldestAt });
   const retryAfterSeconds = deps.config.retryAfterSeconds;
 
-  const accept = async (validated: Validated, receivedAt: number): Promise<number> => {
+  const accept = async (validated: Validated, receivedAt: number, res: Response): Promise<number> => {
     if (!validated.ok) throw validationError(validated.errors);
+    await deps.access?.admit(res, validated.readings);
     const readings = toReadings(validated.readings, receivedAt);
     try {
       await deps.publish(readings);
@@ -84,18 +88,20 @@ export function createApp(deps: ReceiverDeps): Express {
     res.json(receiverOpenApi);
   });
 
+  if (deps.access) app.use(deps.access.guard);
   const body = jsonBody(deps.config.bodyLimitBytes);
   app.post('/api/v1/sensors/:sensorId/measurements', body, async (req: Request, res: Response) => {
     const l = limits();
     await accept(
       validateMeasurement(req.body, req.params.sensorId as string, deps.config.maxReadingsPerRequest, l),
       l.now,
+      res,
     );
     res.json({ result: true, response: 'OK' });
   });
   app.post('/api/v1/measurements', body, async (req: Request, res: Response) => {
     const l = limits();
-    const accepted = await accept(validateBatch(req.body, deps.config.maxReadingsPerRequest, l), l.now);
+    const accepted = await accept(validateBatch(req.body, deps.config.maxReadingsPerRequest, l), l.now, res);
     res.json({ result: true, response: { accepted } });
   });
 

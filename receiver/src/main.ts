@@ -13,6 +13,7 @@ import {
 } from '../../shared/src';
 import { createApp } from './app';
 import { createKafkaPublisher } from './kafka-publisher';
+import { openReceiverAccess } from './receiver-access';
 import { createReceiverMetrics } from './receiver-metrics';
 
 const config = loadConfig();
@@ -22,6 +23,7 @@ const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
 runService(logger, lifecycle, async () => {
   const { kafka, admin } = await connectKafka(config.kafka, 'receiver', logger, lifecycle);
   const producer = await connectProducer(kafka, lifecycle);
+  const { access, checks: accessChecks } = await openReceiverAccess(config, logger, lifecycle);
 
   const registry = createRegistry('receiver');
   const metrics = createReceiverMetrics(registry, () => publisher.held);
@@ -37,10 +39,11 @@ runService(logger, lifecycle, async () => {
   const app = createApp({
     config: config.receiver,
     publish: (readings) => publisher.publishReadings(readings),
-    checks: { kafka: () => admin.describeCluster() },
+    checks: { kafka: () => admin.describeCluster(), ...accessChecks },
     registry,
     metrics,
     logger,
+    access,
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -1,12 +1,23 @@
 // The receiver's OpenAPI 3.0 document, served at GET /openapi.json. assessor/src/openapi.test.ts checks
 // that its paths are exactly the routes the receiver's app serves.
 
-import { commonSchemas, errorResponse, json, operationalPaths, ref, retryAfter } from '../../shared/src';
+import {
+  accessErrorResponses,
+  bearerSecurityScheme,
+  commonSchemas,
+  errorResponse,
+  json,
+  operationalPaths,
+  optionalBearer,
+  ref,
+  retryAfter,
+} from '../../shared/src';
 
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 
 const writeErrors = {
   '400': response('BadRequest'),
+  ...accessErrorResponses,
   '413': response('TooLarge'),
   '415': response('NotJson'),
   '429': response('Overloaded'),
@@ -91,12 +102,18 @@ export const receiverOpenApi = {
     },
     ...operationalPaths('Kafka answers'),
   },
+  // a sensor token whose patterns cover every sensor of the request, only with RECEIVER_AUTH=on
+  security: optionalBearer,
   components: {
+    securitySchemes: bearerSecurityScheme,
     responses: {
       BadRequest: errorResponse('Invalid input; each error names its field (and `index` in a batch)'),
       TooLarge: errorResponse('The body is larger than RECEIVER_BODY_LIMIT_BYTES'),
       NotJson: errorResponse('The body is not JSON (send Content-Type: application/json)'),
-      Overloaded: errorResponse('Too many readings are waiting for Kafka; retry later', retryAfter),
+      Overloaded: errorResponse(
+        'Too many readings are waiting for Kafka, a sensor is over RECEIVER_SENSOR_RATE_LIMIT, or this address failed too many token checks; retry later',
+        retryAfter,
+      ),
       Unavailable: errorResponse('Kafka is unavailable; retry later', retryAfter),
     },
     schemas: {

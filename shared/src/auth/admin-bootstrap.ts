@@ -2,6 +2,7 @@
 // read from <state dir>/admin-token, which the first start generates (mode 0600, like Jupyter's
 // token). Every assessor start makes sure the token named `admin` is that one, so the link `make run`
 // prints always works; to replace it, delete the file (or change the variable) and restart.
+import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../logger';
@@ -36,12 +37,13 @@ export async function bootstrapAdminToken(deps: {
   // Written whole under a temporary name, then linked into place: link fails if the file exists, so
   // several instances starting at once on one state folder agree on the first one's token, and none
   // ever reads a half-written file.
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const temporary = `${file}.${randomBytes(8).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, `${token}\n`, { flag: 'wx', mode: 0o600 });
     await link(temporary, file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || (err as NodeJS.ErrnoException).syscall !== 'link')
+      throw err;
     source = 'file';
     token = (await readFile(file, 'utf8')).trim();
     if (!TOKEN_SYNTAX.test(token)) {
