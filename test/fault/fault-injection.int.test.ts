@@ -60,6 +60,14 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
     topology = clusterForm ? cluster() : singleNode();
     config = testConfig({ KAFKA_PARTITIONS: '6', ...topology.env });
     kafka = await kafkaWithTopics(config);
+    if (topology.form === 'cluster') {
+      // the cluster form means nothing on topics with one replica
+      const admin = kafka.admin();
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: [config.kafka.readingsTopic] });
+      await admin.disconnect();
+      expect(topics[0].partitions.map((p) => p.replicas.length)).toEqual(topics[0].partitions.map(() => 3));
+    }
     pool = createPool({ ...config.postgres, poolSize: 2 }, silentLogger);
     mkdirSync(logDir, { recursive: true });
   });

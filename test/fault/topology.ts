@@ -127,7 +127,8 @@ export function cluster(): Topology {
   const nodeCount = brokers.split(',').length;
   return {
     form: 'cluster',
-    env: { KAFKA_BROKERS: brokers, REDIS_CLUSTER_NODES: redisNodes },
+    // topics on every broker; the brokers' min.insync.replicas (2) makes acks=-1 mean two copies at least
+    env: { KAFKA_BROKERS: brokers, KAFKA_REPLICATION_FACTOR: '3', REDIS_CLUSTER_NODES: redisNodes },
     faults: [
       {
         kind: 'SIGKILL a Kafka broker',
