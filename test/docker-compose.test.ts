@@ -49,6 +49,7 @@ const APP_PORTS: Record<string, number> = {
   processor: defaults.processor.statusPort,
   saver: defaults.saver.statusPort,
   assessor: defaults.assessor.port,
+  notifier: defaults.notifier.statusPort,
 };
 const APP_SERVICES = Object.keys(APP_PORTS);
 
@@ -99,7 +100,7 @@ function seconds(duration: string | undefined): number {
 }
 
 describe('docker-compose.yml app services', () => {
-  test('are the four services, built from the Dockerfile, each running its own entry point', () => {
+  test('are the five services, built from the Dockerfile, each running its own entry point', () => {
     for (const name of APP_SERVICES) {
       const service = services[name];
       expect(service).toBeDefined();
@@ -126,6 +127,7 @@ describe('docker-compose.yml app services', () => {
       processor: config.processor.statusPort,
       saver: config.saver.statusPort,
       assessor: config.assessor.port,
+      notifier: config.notifier.statusPort,
     }[name];
     expect(port).toBe(APP_PORTS[name]);
     expect(asArray(services[name].healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${port}/`);
@@ -138,6 +140,7 @@ describe('docker-compose.yml app services', () => {
     expect(defaults.assessor.port).toBe(8081);
     expect(publishedPorts(services.processor)).toEqual([]);
     expect(publishedPorts(services.saver)).toEqual([]);
+    expect(publishedPorts(services.notifier)).toEqual([]);
   });
 
   test.each(APP_SERVICES)('%s has a healthcheck, a restart policy, an init and a graceful stop', (name) => {
@@ -164,10 +167,15 @@ describe('docker-compose.yml app services', () => {
     }
   });
 
-  test('the consumers wait for their stores: processor for Redis, saver for PostgreSQL', () => {
+  test('the consumers wait for their stores: processor for Redis, saver for PostgreSQL, notifier for both and Alertmanager', () => {
     expect(dependsOn(services.processor)).toMatchObject({ kafka: 'service_healthy', redis: 'service_healthy' });
     expect(dependsOn(services.saver)).toMatchObject({ kafka: 'service_healthy', postgres: 'service_healthy' });
     expect(dependsOn(services.assessor)).toMatchObject({ postgres: 'service_healthy' });
+    expect(dependsOn(services.notifier)).toMatchObject({
+      postgres: 'service_healthy',
+      alertmanager: 'service_healthy',
+    });
+    expect(environment(services.notifier).ALERTMANAGER_URL).toBe('http://alertmanager:9093');
   });
 
   test('services reach Kafka on its in-network listener, PostgreSQL and Redis by service name', () => {
@@ -201,7 +209,12 @@ describe('docker-compose.yml infrastructure', () => {
         };
       });
     expect(created).toEqual(pipelineTopics(defaults.kafka));
-    expect(created.map((t) => t.topic)).toEqual(['metrics.readings', 'metrics.events', 'metrics.dead-letter']);
+    expect(created.map((t) => t.topic)).toEqual([
+      'metrics.readings',
+      'metrics.events',
+      'metrics.alarms',
+      'metrics.dead-letter',
+    ]);
     expect(defaults.kafka.partitions).toBe(6);
   });
 
@@ -223,6 +236,7 @@ describe('docker-compose.yml infrastructure', () => {
     ['kafka', '/var/lib/kafka/data'],
     ['postgres', '/var/lib/postgresql/data'],
     ['redis', '/data'],
+    ['alertmanager', '/alertmanager'],
   ])('%s keeps its data in a named volume and has a healthcheck', (name, dataDir) => {
     const service = services[name] as Service & { volumes?: string[] };
     const volume = (service.volumes ?? []).find((v) => v.endsWith(`:${dataDir}`));
@@ -230,6 +244,16 @@ describe('docker-compose.yml infrastructure', () => {
     expect(Object.keys(compose.volumes ?? {})).toContain(volume?.split(':')[0]);
     expect(service.healthcheck?.test).toBeDefined();
     expect(service.restart).toBe('unless-stopped');
+  });
+
+  test("Alertmanager is the official image with the local one's configuration, on the host's 9193 like infra/alertmanager.sh", () => {
+    const alertmanager = services.alertmanager as Service & { volumes?: string[] };
+    expect(alertmanager.image).toMatch(/^prom\/alertmanager:v\d+\.\d+\.\d+$/);
+    expect(alertmanager.volumes).toContain(
+      './infra/alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro',
+    );
+    expect(alertmanager.ports).toEqual(['127.0.0.1:9193:9093']);
+    expect(asArray(alertmanager.command)).toContain('--config.file=/etc/alertmanager/alertmanager.yml');
   });
 
   test('Redis persists (append-only file) and PostgreSQL holds the metrics database', () => {

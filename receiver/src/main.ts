@@ -1,15 +1,13 @@
 // Receiver entry point: configuration, clients, app, listen, shutdown. Nothing else.
-import http from 'node:http';
 import {
-  closeServer,
   connectKafka,
   connectProducer,
   createLifecycle,
   createLogger,
   createRegistry,
-  listen,
   loadConfig,
   runService,
+  startHttpServer,
 } from '../../shared/src';
 import { createApp } from './app';
 import { createKafkaPublisher } from './kafka-publisher';
@@ -45,11 +43,8 @@ runService(logger, lifecycle, async () => {
     logger,
     access,
   });
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 65_000;
-  // Registered last, so closed first: stop taking requests, answer those in flight, then flush Kafka.
   lifecycle.onShutdown('readings in flight', () => publisher.drain());
-  lifecycle.onShutdown('http server', () => closeServer(server));
-  await listen(server, config.receiver.port, config.receiver.host);
+  // Registered last, so closed first: stop taking requests, answer those in flight, then flush Kafka.
+  await startHttpServer({ app, port: config.receiver.port, host: config.receiver.host, lifecycle });
   logger.info({ port: config.receiver.port }, 'receiver listening');
 });

@@ -21,6 +21,25 @@ const nonNegativeNumber = (value: unknown) => {
     throw new Error('must be a number of 0 or more');
 };
 
+const isHttpUrl = (text: string) => URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
+/** An http(s) URL or empty. Errors never echo a URL (it may hold a secret; such settings are also `sensitive`). */
+const httpUrlOrEmpty = (value: unknown) => {
+  const text = String(value ?? '').trim();
+  if (text && !isHttpUrl(text)) throw new Error('must be an http or https URL, or empty');
+};
+/** Comma-separated http(s) URLs; empty entries are ignored. */
+convict.addFormat({
+  name: 'http-url-list',
+  coerce: (value: string) => value.split(','),
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of http or https URLs');
+    value.forEach((u, i) => {
+      const text = String(u ?? '').trim();
+      if (text && !isHttpUrl(text)) throw new Error(`entry ${i + 1} is not an http or https URL`);
+    });
+  },
+});
+
 /** A web origin as browsers send it in the Origin header. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
@@ -57,6 +76,12 @@ export const schema = {
       format: String,
       default: 'metrics.events',
       env: 'KAFKA_EVENTS_TOPIC',
+    },
+    alarmsTopic: {
+      doc: 'Topic of alarm transitions (raised, updated, acknowledged, cleared; Avro, keyed by sensor id)',
+      format: String,
+      default: 'metrics.alarms',
+      env: 'KAFKA_ALARMS_TOPIC',
     },
     deadLetterTopic: {
       doc: 'Topic where consumers put messages they cannot decode, with the error and origin in headers',
@@ -324,6 +349,64 @@ export const schema = {
       env: 'SAVER_STATUS_PORT',
     },
   },
+  notifier: {
+    groupId: {
+      doc: 'Prefix of the notifier consumer groups: each notification target (Alertmanager, each webhook) is its own group, named this plus the kind and a hash of its URL',
+      format: String,
+      default: 'metrics-notifier',
+      env: 'NOTIFIER_GROUP_ID',
+    },
+    statusPort: {
+      doc: 'Port of the notifier status server (/health, /ready, /metrics); 0 picks a free one',
+      format: port('notifier.statusPort'),
+      default: 8084,
+      env: 'NOTIFIER_STATUS_PORT',
+    },
+    alertmanagerUrl: {
+      doc: 'Base URL of the Alertmanager kept up to date with the alarms (POST /api/v2/alerts); empty: none. `make run` sets http://127.0.0.1:9193, where infra/alertmanager.sh starts one',
+      format: httpUrlOrEmpty,
+      default: '',
+      env: 'ALERTMANAGER_URL',
+      sensitive: true,
+    },
+    alertmanagerResendS: {
+      doc: "How often the active alarms (PostgreSQL) are sent to Alertmanager again, in seconds; an active alert's endsAt is 3 of these ahead, so Alertmanager resolves one by itself only when re-sending stopped that long",
+      format: positiveInt,
+      default: 60,
+      env: 'ALERTMANAGER_RESEND_S',
+    },
+    webhookUrls: {
+      doc: "URLs each alarm transition is POSTed to in Alertmanager's webhook format, comma-separated; empty: none",
+      format: 'http-url-list',
+      default: [] as string[],
+      env: 'ALERT_WEBHOOK_URLS',
+      sensitive: true,
+    },
+    timeoutMs: {
+      doc: 'Longest wait for a notification target to answer one POST, in ms; past it the POST counts as failed and is retried',
+      format: positiveInt,
+      default: 5000,
+      env: 'NOTIFIER_TIMEOUT_MS',
+    },
+    retryMaxMs: {
+      doc: 'Longest wait between retries of a notification its target did not accept (exponential backoff with jitter from 500 ms), in ms',
+      format: positiveInt,
+      default: 30000,
+      env: 'NOTIFIER_RETRY_MAX_MS',
+    },
+    newTargetStart: {
+      doc: 'Where a target without committed offsets (new, or its URL changed) starts on the alarms topic: latest (transitions from now on; active alarms still reach Alertmanager by the re-send) or earliest (all the topic holds)',
+      format: ['latest', 'earliest'],
+      default: 'latest',
+      env: 'NOTIFIER_NEW_TARGET_START',
+    },
+    externalUrl: {
+      doc: 'Base URL of the assessor as people reach it: alerts link to <this>/api/v1/alarms/<id> (generatorURL) and webhooks carry it as externalURL',
+      format: httpUrlOrEmpty,
+      default: 'http://127.0.0.1:8081',
+      env: 'NOTIFIER_EXTERNAL_URL',
+    },
+  },
   assessor: {
     host: {
       doc: 'Address the assessor listens on',
@@ -414,6 +497,7 @@ export interface KafkaConfig {
   clientId: string;
   readingsTopic: string;
   eventsTopic: string;
+  alarmsTopic: string;
   deadLetterTopic: string;
   partitions: number;
   replicationFactor: number;
@@ -470,6 +554,18 @@ export interface Config {
     concurrentWrites: number;
     retryMaxMs: number;
     statusPort: number;
+  };
+  notifier: {
+    groupId: string;
+    statusPort: number;
+    /** '' when there is no Alertmanager */
+    alertmanagerUrl: string;
+    alertmanagerResendS: number;
+    webhookUrls: string[];
+    timeoutMs: number;
+    retryMaxMs: number;
+    newTargetStart: 'latest' | 'earliest';
+    externalUrl: string;
   };
   assessor: {
     host: string;

@@ -62,6 +62,7 @@ export function pipelineTopics(config: KafkaConfig): TopicSpec[] {
   return [
     { topic: config.readingsTopic, ...spec },
     { topic: config.eventsTopic, ...spec },
+    { topic: config.alarmsTopic, ...spec },
     { topic: config.deadLetterTopic, ...spec },
   ];
 }

@@ -1,6 +1,6 @@
 // The start-up steps the services' main.ts files have in common, each registering its own closer
 // with the lifecycle as soon as the resource is open, so a start that fails half-way cleans up.
-import http from 'node:http';
+import type http from 'node:http';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
@@ -8,9 +8,10 @@ import type { KafkaConfig } from './config';
 import { migrate } from './db/migrate';
 import { isDependencyDown } from './http/app-error';
 import type { ReadinessCheck } from './http/health';
+import { startHttpServer } from './http/http-server';
 import { createStatusApp } from './http/status-app';
 import { createKafka, createProducer, ensureTopics, pipelineTopics } from './kafka';
-import { closeServer, type Lifecycle, listen } from './lifecycle';
+import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { retryUntilDone } from './retry';
 
@@ -54,8 +55,11 @@ export async function startStatusServer(deps: {
   port: number;
   lifecycle: Lifecycle;
 }): Promise<http.Server> {
-  const server = http.createServer(createStatusApp(deps));
-  await listen(server, deps.port, '0.0.0.0');
-  deps.lifecycle.onShutdown('status server', () => closeServer(server));
-  return server;
+  return startHttpServer({
+    app: createStatusApp(deps),
+    port: deps.port,
+    host: '0.0.0.0',
+    lifecycle: deps.lifecycle,
+    name: 'status server',
+  });
 }
