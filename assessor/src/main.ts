@@ -1,17 +1,15 @@
 // Assessor entry point: configuration, PostgreSQL, migrations, app, listen, shutdown. Nothing else.
-import http from 'node:http';
 import {
   bootstrapAdminToken,
-  closeServer,
   createLifecycle,
   createLogger,
   createPool,
   createRegistry,
   createTokenStore,
-  listen,
   loadConfig,
   migrateWhenReady,
   runService,
+  startHttpServer,
 } from '../../shared/src';
 import { createApp } from './app';
 import { createAssessorAccess } from './assessor-access';
@@ -46,10 +44,7 @@ runService(logger, lifecycle, async () => {
     failedChecksPerMinute: config.auth.failedChecksPerMinute,
   });
   const app = createApp({ config: config.assessor, pool, registry, logger, access });
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 65_000;
   // Registered last, so closed first: stop taking requests and answer those in flight, then close the pool.
-  lifecycle.onShutdown('http server', () => closeServer(server));
-  await listen(server, config.assessor.port, config.assessor.host);
+  await startHttpServer({ app, port: config.assessor.port, host: config.assessor.host, lifecycle });
   logger.info({ port: config.assessor.port }, 'assessor listening');
 });

@@ -1,11 +1,13 @@
 // The services as child processes (node dist/<service>/src/main.js, configured by environment
-// variables only), for the bench and for the fault and bad-input suites (test/ may import bench/src;
-// not the reverse: test/ is outside the Docker build context). Ready means GET /health answers on
-// the service's port, so the services may run at any log level.
+// variables only): the one home of service processes, for the bench and for the tests that run the
+// real services (fault, bad-input, shutdown). test/ may import bench/src; not the reverse: test/ is
+// outside the Docker build context. Ready means GET /health answers on the service's port, so the
+// services may run at any log level.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { Config } from '../../shared/src';
 
 export type ServiceName = 'receiver' | 'processor' | 'saver' | 'assessor';
 
@@ -27,6 +29,10 @@ export interface ServiceProcess {
   start(): Promise<void>;
   /** sends the signal (e.g. SIGKILL, a crash) and waits for the exit */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** sends the signal and returns at once; `exited()` tells the outcome */
+  signal(signal: NodeJS.Signals): void;
+  /** resolves with the exit code of the last start (null: killed by a signal) once it has exited */
+  exited(): Promise<number | null>;
   /** SIGTERM and wait for the exit (SIGKILL after 30 s); resolves with the exit code */
   stop(): Promise<number | null>;
 }
@@ -107,6 +113,10 @@ export function serviceProcess(
       child.kill(signal);
       await exited;
     },
+    signal(signal) {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    exited: () => exited,
     async stop() {
       if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
       child.kill('SIGTERM');
@@ -116,5 +126,27 @@ export function serviceProcess(
       clearTimeout(timer);
       return code;
     },
+  };
+}
+
+/** The environment that points service processes at a configuration's infrastructure, topics and groups. */
+export function serviceEnv(config: Config, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: config.kafka.brokers.join(','),
+    DATABASE_URL: config.postgres.url,
+    REDIS_URL: config.redis.url,
+    LOG_LEVEL: 'info',
+    KAFKA_READINGS_TOPIC: config.kafka.readingsTopic,
+    KAFKA_EVENTS_TOPIC: config.kafka.eventsTopic,
+    KAFKA_DEAD_LETTER_TOPIC: config.kafka.deadLetterTopic,
+    KAFKA_PARTITIONS: String(config.kafka.partitions),
+    PROCESSOR_GROUP_ID: config.processor.groupId,
+    SAVER_GROUP_ID: config.saver.groupId,
+    REDIS_KEY_PREFIX: config.redis.keyPrefix,
+    PROCESSOR_STATUS_PORT: '0',
+    SAVER_STATUS_PORT: '0',
+    RECEIVER_HOST: '127.0.0.1',
+    ASSESSOR_HOST: '127.0.0.1',
+    ...overrides,
   };
 }

@@ -11,17 +11,22 @@ export interface Lifecycle {
   onShutdown(name: string, close: Closer): void;
   /** Runs the closers; resolves with true when all of them succeeded within the deadline. */
   shutdown(reason: string): Promise<boolean>;
+  /** true from the first moment of shutdown */
   readonly stopping: boolean;
+  /** the shutdown deadline, ms */
+  readonly timeoutMs: number;
 }
 
 export function createLifecycle(logger: Logger, timeoutMs: number): Lifecycle {
   const closers: Array<{ name: string; close: Closer }> = [];
   let shutdownPromise: Promise<boolean> | undefined;
+  let stopping = false;
   const lifecycle: Lifecycle = {
     onShutdown(name, close) {
       closers.push({ name, close });
     },
     shutdown(reason) {
+      stopping = true;
       shutdownPromise ??= (async () => {
         logger.info({ reason }, 'shutting down');
         let timer: NodeJS.Timeout | undefined;
@@ -52,8 +57,9 @@ export function createLifecycle(logger: Logger, timeoutMs: number): Lifecycle {
       return shutdownPromise;
     },
     get stopping() {
-      return shutdownPromise !== undefined;
+      return stopping;
     },
+    timeoutMs,
   };
   return lifecycle;
 }
@@ -86,14 +92,6 @@ export function runService(logger: Logger, lifecycle: Lifecycle, start: () => Pr
       exit('start failed', true);
     },
   );
-}
-
-/** Stops accepting connections and waits for the requests in flight (keep-alive sockets are closed when idle). */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    server.closeIdleConnections();
-  });
 }
 
 /** Listens and resolves once bound (port 0 picks a free port: see server.address()). */

@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { createPool } from '../../shared/src';
-import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from '../fault/processes';
+import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from '../../bench/src/service-process';
 import { testConfig, waitFor } from '../helpers';
 import { kafkaWithTopics, readTopic, silentLogger, type TopicReader } from '../kafka';
 import { type BadInputCase, buildCorpus, type Expected, type Service } from './corpus';

@@ -20,7 +20,7 @@ import { createTopicReader } from '../../tester/src/topic-reader';
 import { testConfig, uniqueName, waitFor } from '../helpers';
 import { kafkaWithTopics, silentLogger } from '../kafka';
 import { runLoad } from './load';
-import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from './processes';
+import { freePort, type ServiceProcess, serviceEnv, serviceProcess } from '../../bench/src/service-process';
 import { type Chance, cluster, clusterMissing, singleNode, type Topology } from './topology';
 import { type Figures, problems, verdict } from './verdict';
 
