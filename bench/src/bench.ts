@@ -4,6 +4,7 @@
 //
 //   limits      raw kafkajs sendBatch (pre-loads a topic), raw consume, raw PostgreSQL ingest
 //   receiver    alone, simulator at full speed: batch requests, then single-reading requests
+//   client      the client library (client/) against the simulator's raw batch posting, same receiver
 //   processor   alone on the pre-loaded topic
 //   saver       alone on the pre-loaded topic and the processor's events
 //   end to end  receiver + processor + saver, paced load, backlog, drain, rows counted; event latency
@@ -17,6 +18,7 @@ import { type BenchContext, pidGroups, withCpu } from './bench-context';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import type { BenchResult } from './bench-result';
+import { CLIENT_TARGET_SHARE, measureClientThroughput } from './client-phase';
 import { createCpuMeter } from './cpu-meter';
 import { measureConsume, measureSendBatch } from './kafka-limits';
 import { describeMachine, kafkaBrokerPids } from './machine';
@@ -27,7 +29,7 @@ import { renderJson, renderMarkdown } from './report';
 import { reportedSettings } from './service-environment';
 import { repoRoot } from './service-process';
 import { measureStatistics } from './statistics-phase';
-import { evaluateTargets } from './targets';
+import { evaluateTargets, judge } from './targets';
 
 /** Cores used by the rest of the machine during a phase beyond which the report calls the phase noisy. */
 const NOISY_OTHER_CORES = 0.3;
@@ -156,6 +158,14 @@ export async function main(): Promise<number> {
     const single = await measureReceiver(ctx, 'single');
     say(`  single: ${int(single.load.requestsPerSecond)} requests/s`);
 
+    say('client library (rounds alternating with the simulator on one receiver)');
+    const client = await measureClientThroughput(ctx);
+    const clientShare = `${int(client.clientReadingsPerSecond)} readings/s = ${Math.round(client.share * 100)}% of the simulator's ${int(client.simulatorReadingsPerSecond)}`;
+    say(`  ${clientShare}`);
+    ctx.notes.push(
+      `client library (record(), batches of ${ctx.plan.receiver.batchItems * 2} readings, gzip, ${ctx.plan.receiver.batchConcurrency} in flight): ${clientShare} readings/s of raw batch posting (target >= ${CLIENT_TARGET_SHARE * 100}%); ${client.wireBytesPerReading.toFixed(1)} bytes a reading on the wire, ${client.counters.retried} retries, ${client.counters.dropped} dropped`,
+    );
+
     say('processor');
     const processed = await measureProcessor(ctx, preloadTopic, plan.preloadReadings);
     say(`  ${int(processed.figure.readingsPerSecond)} readings/s, ${int(processed.figure.events)} events`);
@@ -195,7 +205,7 @@ export async function main(): Promise<number> {
       }
     }
     const finishedAt = new Date();
-    const result: BenchResult = {
+    const result: BenchResult & { clientThroughput: typeof client } = {
       schema: 1,
       quick: plan.quick,
       startedAt: startedAt.toISOString(),
@@ -211,6 +221,7 @@ export async function main(): Promise<number> {
       receiverBatch: batch.load,
       receiverSingle: single.load,
       receiverProduces: { batch: batch.produces, single: single.produces },
+      clientThroughput: client,
       processor: processed.figure,
       saver,
       endToEnd: e2e,
@@ -235,6 +246,8 @@ export async function main(): Promise<number> {
     say('');
     for (const t of evaluateTargets(result))
       say(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${t.measured} (${t.verdict})`);
+    const clientTarget = judge(client.share, CLIENT_TARGET_SHARE, 'atLeast');
+    say(`${clientTarget.met ? 'MET   ' : 'MISSED'} Client library: ${clientShare} (${clientTarget.verdict})`);
     say('');
     say(
       `report: ${path.relative(process.cwd(), path.join(dir, `${name}.md`))} and .json (${(result.tookS / 60).toFixed(1)} min)`,

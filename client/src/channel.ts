@@ -139,8 +139,9 @@ export class Channel {
     this.buffer.push(entry);
     if (
       wasEmpty ||
-      this.buffer.pendingReadings >= this.options.maxItems ||
-      this.buffer.pendingBytes >= this.options.maxBatchBytes
+      (this.inFlight.size < this.options.concurrency &&
+        (this.buffer.pendingReadings >= this.options.maxItems ||
+          this.buffer.pendingBytes >= this.options.maxBatchBytes))
     ) {
       this.schedule();
     }

@@ -486,7 +486,13 @@ export class MetricsClient extends EventEmitter<ClientEvents> {
   ): Promise<void> | undefined {
     this.assertOpen();
     // `at` is always sent: the receiver's "time of receipt" would be late by the batching and retries
-    const { json, readings } = serialiseMeasurement(sensorId, metrics, at ?? Date.now(), id ?? this.ids.next());
+    const { json, readings } = serialiseMeasurement(
+      sensorId,
+      metrics,
+      at ?? Date.now(),
+      id ?? this.ids.next(),
+      id === undefined,
+    );
     // the JSON is ASCII (checked names, numbers): its length is its size in bytes
     const pushed = this.channels.readings.push(json, readings, json.length + 1, MEASUREMENTS_PATH, mayBlock);
     this.counters.readings.recorded += readings;
