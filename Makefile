@@ -20,15 +20,17 @@ build: install ## compile TypeScript into dist/
 lint: install ## biome (lint and format check) and tsc type check
 	$(NPM) run --silent lint
 
-infra-up: ## start what is missing of Kafka (local KRaft broker), PostgreSQL and Redis
+infra-up: ## start what is missing of Kafka (local KRaft broker), PostgreSQL, Redis and Alertmanager
 	infra/services.sh up
 	infra/kafka.sh start
+	infra/alertmanager.sh start
 
-infra-down: ## stop the Kafka broker, and PostgreSQL/Redis only if infra-up started them
+infra-down: ## stop the Kafka broker and Alertmanager, and PostgreSQL/Redis only if infra-up started them
+	infra/alertmanager.sh stop
 	infra/kafka.sh stop
 	infra/services.sh down
 
-run: build ## infrastructure up, build, then the four services in the foreground (Ctrl-C stops them)
+run: build ## infrastructure up, build, then the five services in the foreground (Ctrl-C stops them)
 	METRICS_STARTED_BY=run $(MAKE) --no-print-directory infra-up
 	infra/run-stack.sh
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the four services in the foreground (what `make run` ends with), their JSON logs interleaved
+# Runs the five services in the foreground (what `make run` ends with), their JSON logs interleaved
 # on stdout (through pino-pretty when stdout is a terminal). Ctrl-C or SIGTERM stops them all
 # gracefully. A second run while one is running says so and does nothing.
 #
@@ -10,7 +10,7 @@ set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state_dir=${METRICS_STATE_DIR:-$repo/.run}
 pid_file=$state_dir/stack.pid
-services=(receiver processor saver assessor)
+services=(receiver processor saver assessor notifier)
 stop_timeout=${STACK_STOP_TIMEOUT:-30}
 
 running_pid() {
@@ -58,12 +58,16 @@ stop_all() {
 }
 trap stop_all INT TERM
 
+# The notifier keeps the local Alertmanager (infra/alertmanager.sh, started by `make infra-up`) up to
+# date, unless ALERTMANAGER_URL says otherwise (set and empty: no Alertmanager).
+export ALERTMANAGER_URL=${ALERTMANAGER_URL-$("$repo/infra/alertmanager.sh" url)}
+
 for svc in "${services[@]}"; do
   # Ctrl-C reaches every service through the terminal; SIGTERM (make stop) through stop_all.
   node "$repo/dist/$svc/src/main.js" 9>&- 2>&1 &
   pids+=($!)
 done
-echo "stack: started ${services[*]} (receiver :${RECEIVER_PORT:-8080}, assessor :${ASSESSOR_PORT:-8081}); Ctrl-C or \`make stop\` stops them" >&2
+echo "stack: started ${services[*]} (receiver :${RECEIVER_PORT:-8080}, assessor :${ASSESSOR_PORT:-8081}, Alertmanager ${ALERTMANAGER_URL:-off}); Ctrl-C or \`make stop\` stops them" >&2
 
 # When one service exits on its own (a crash), stop the others rather than run half a pipeline.
 status=0
