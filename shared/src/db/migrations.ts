@@ -122,4 +122,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'events in storage order',
+    sql: `
+      -- GET /api/v1/events?order=stored pages by this sequence, so a client following nextCursor from
+      -- the start sees every event once however late it was stored (paging by (at, id) skips an event
+      -- stored after the page that passed its time). The saver assigns it under an advisory lock held
+      -- to commit (saver/src/writer.ts), so rows become visible in seq order, never a lower seq later.
+      -- Existing rows are numbered in their physical order.
+      ALTER TABLE events ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+      CREATE UNIQUE INDEX events_seq ON events (seq);
+      CREATE INDEX events_sensor_seq ON events (sensor_id, seq);
+      CREATE INDEX events_type_seq ON events (type, seq);
+    `,
+  },
 ];
