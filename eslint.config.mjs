@@ -21,6 +21,19 @@ export default tseslint.config(
     },
   },
   {
+    // the dashboard runs in the browser; dom.ts is its one way to build markup, never innerHTML
+    files: ['dashboard/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'render text with dom.ts (textContent), never markup from data' },
+        { property: 'outerHTML', message: 'render text with dom.ts (textContent), never markup from data' },
+        { property: 'insertAdjacentHTML', message: 'render text with dom.ts (textContent), never markup from data' },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -3,7 +3,19 @@
 // (isolatedModules in tsconfig.json): `tsc --noEmit` in `make lint` type-checks the whole tree once.
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const fs = require('node:fs');
-const roots = ['shared', 'receiver', 'processor', 'saver', 'assessor', 'tester', 'bench', 'client', 'notifier', 'test']
+const roots = [
+  'shared',
+  'receiver',
+  'processor',
+  'saver',
+  'assessor',
+  'tester',
+  'bench',
+  'client',
+  'notifier',
+  'dashboard',
+  'test',
+]
   .filter((dir) => fs.existsSync(`${__dirname}/${dir}`))
   .map((dir) => `<rootDir>/${dir}`);
 

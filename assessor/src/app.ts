@@ -14,6 +14,7 @@ import {
 } from '../../shared/src';
 import { accessGuards, type AssessorAccess, createAssessorAccess } from './assessor-access';
 import { type AssessorMetrics, createAssessorMetrics } from './assessor-metrics';
+import { dashboardRouter, defaultDashboardDir } from './dashboard-static';
 import { assessorOpenApi } from './openapi';
 import { createRepository, type Repository } from './repository';
 import { type ApiConfig, createApiRouter } from './routes';
@@ -32,6 +33,8 @@ export interface AssessorDeps {
   now?: () => number;
   /** tokens, roles, CORS (assessor-access.ts); defaults to tokens on `pool` with ASSESSOR_AUTH off */
   access?: AssessorAccess;
+  /** the built dashboard served at `/`; defaults to dist/dashboard of this checkout or image */
+  dashboardDir?: string;
 }
 
 export function createApp(deps: AssessorDeps): Express {
@@ -52,6 +55,7 @@ export function createApp(deps: AssessorDeps): Express {
   });
   app.use(createTokensRouter(access));
   app.use(createApiRouter({ config: deps.config, repository, now: deps.now ?? Date.now }));
+  app.use(dashboardRouter(deps.dashboardDir ?? defaultDashboardDir()));
   app.use(notFoundHandler);
   app.use(translateErrors(deps.config.queryTimeoutMs));
   app.use(errorHandler(logger, RETRY_AFTER_SECONDS));

@@ -1,0 +1,2 @@
+// Vite bundles CSS imported from TypeScript into the build's stylesheet.
+declare module '*.css';

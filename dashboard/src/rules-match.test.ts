@@ -1,0 +1,26 @@
+import { globMatches, rulesFor } from './rules-match';
+
+describe('rules of a sensor metric', () => {
+  it('globs: * is any run of characters, anything else is itself', () => {
+    expect(globMatches('*', 'anything')).toBe(true);
+    expect(globMatches('s-*', 's-42')).toBe(true);
+    expect(globMatches('s-*', 'x-42')).toBe(false);
+    expect(globMatches('*-42', 's-42')).toBe(true);
+    expect(globMatches('a*b*c', 'aXbYc')).toBe(true);
+    expect(globMatches('a*b*c', 'aXcYb')).toBe(false);
+    expect(globMatches('ab*ba', 'aba')).toBe(false);
+    expect(globMatches('s.1', 's.1')).toBe(true);
+    expect(globMatches('s.1', 'sx1')).toBe(false);
+  });
+
+  it('threshold rules of the metric whose patterns cover the sensor (none: all sensors)', () => {
+    const rules = [
+      { name: 'hot', metric: 'temperature', threshold: 95 },
+      { name: 'hotter', metric: 'temperature', threshold: 105, sensors: ['lab-*'] },
+      { name: 'wet', metric: 'humidity', threshold: 80 },
+      { name: 'silent', kind: 'silence', afterSeconds: 300 },
+    ];
+    expect(rulesFor(rules, 'lab-1', 'temperature').map((r) => r.name)).toEqual(['hot', 'hotter']);
+    expect(rulesFor(rules, 'field-1', 'temperature').map((r) => r.name)).toEqual(['hot']);
+  });
+});
