@@ -17,7 +17,7 @@ install: node_modules/.package-lock.json ## install npm dependencies (npm ci) wh
 build: install ## compile TypeScript into dist/
 	$(NPM) run --silent build
 
-lint: install ## biome (lint and format check) and tsc type check
+lint: install ## ESLint, Prettier (format check) and the tsc type check
 	$(NPM) run --silent lint
 
 infra-up: ## start what is missing of Kafka (local KRaft broker), PostgreSQL, Redis and Alertmanager
