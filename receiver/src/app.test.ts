@@ -3,17 +3,17 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { loadConfig, NotWrittenError, OverloadedError, type Reading } from '../../shared/src';
+import { loadConfig, NotWrittenError, OverloadedError, type Reading, UnconfirmedWriteError } from '../../shared/src';
 import { createApp } from './app';
 import { createReceiverMetrics } from './receiver-metrics';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 
-function build(publish: (readings: Reading[]) => Promise<void> = async () => {}) {
+function build(publish: (readings: Reading[]) => Promise<void> = async () => {}, bodyLimitBytes = 2048) {
   const published: Reading[][] = [];
   const registry = new Registry();
   const app = createApp({
-    config: { ...loadConfig({}).receiver, bodyLimitBytes: 2048 },
+    config: { ...loadConfig({}).receiver, bodyLimitBytes },
     publish: async (readings) => {
       await publish(readings);
       published.push(readings);
@@ -128,15 +128,31 @@ describe('POST /api/v1/sensors/{sensorId}/measurements', () => {
     expect(res.body.response).toEqual([{ field: 'temperature', message: 'must be a number from -1e+100 to 1e+100' }]);
   });
 
-  it('when Kafka does not acknowledge, then 503 with Retry-After', async () => {
+  it('when Kafka does not acknowledge before anything was sent, then 503 with Retry-After says nothing was written', async () => {
     const { app } = build(() => Promise.reject(new NotWrittenError('timeout')));
     const res = await post(app, '/api/v1/sensors/s-1/measurements', { temperature: 1 });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toEqual({
       result: false,
-      response: [{ field: 'service', message: expect.stringContaining('Kafka') }],
+      response: [
+        { field: 'service', message: 'Kafka is unavailable; nothing of this request was written; retry later' },
+      ],
     });
+  });
+
+  it.each([
+    ['a write in flight timed out', new UnconfirmedWriteError('timeout')],
+    ['a send failed', new Error('KafkaJSNumberOfRetriesExceeded')],
+  ])('when %s, then the 503 says some readings may have been written and how to retry safely', async (_what, err) => {
+    const { app } = build(() => Promise.reject(err));
+    const res = await post(app, '/api/v1/measurements', [{ sensorId: 's-1', temperature: 1, id: 'seq-7' }]);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body.response).toEqual([
+      { field: 'service', message: expect.stringContaining('some of them may have been written') },
+    ]);
+    expect(res.body.response[0].message).toContain('client id');
   });
 
   it('when too many readings are waiting for Kafka, then 429 with Retry-After', async () => {
@@ -168,6 +184,24 @@ describe('POST /api/v1/measurements', () => {
     const res = await post(app, '/api/v1/measurements', [{ sensorId: 'a', temperature: 1 }, { sensorId: 'b' }]);
     expect(res.status).toBe(400);
     expect(res.body.response).toEqual([{ field: 'body', message: expect.any(String), index: 1 }]);
+    expect(published).toHaveLength(0);
+  });
+
+  it('when a large batch has thousands of errors, then 400 lists the first 100, says how many more, and stays small', async () => {
+    const { app, published } = build(undefined, 1024 * 1024);
+    const body = Array.from({ length: 5000 }, () => ({ sensorId: 's-1', temperature: 'hot' }));
+    const res = await post(app, '/api/v1/measurements', body);
+    expect(res.status).toBe(400);
+    expect(res.body.result).toBe(false);
+    expect(res.body.errorCount).toBe(5000);
+    expect(res.body.response).toHaveLength(101);
+    expect(res.body.response[0]).toEqual({ field: 'temperature', message: 'must be a finite number', index: 0 });
+    expect(res.body.response[99]).toMatchObject({ index: 99 });
+    expect(res.body.response[100]).toEqual({
+      field: 'body',
+      message: 'and 4,900 more errors not listed (5,000 in all)',
+    });
+    expect(res.text.length).toBeLessThan(20_000);
     expect(published).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import {
   jsonBody,
   type Logger,
   metricsHandler,
+  NotWrittenError,
   notFoundHandler,
   OverloadedError,
   type ReadinessCheck,
@@ -48,7 +49,7 @@ export function createApp(deps: ReceiverDeps): Express {
   const retryAfterSeconds = deps.config.retryAfterSeconds;
 
   const accept = async (validated: Validated, receivedAt: number, res: Response): Promise<number> => {
-    if (!validated.ok) throw validationError(validated.errors);
+    if (!validated.ok) throw validationError(validated.errors, validated.errorCount);
     await deps.access?.admit(res, validated.readings);
     const readings = toReadings(validated.readings, receivedAt);
     try {
@@ -64,14 +65,10 @@ export function createApp(deps: ReceiverDeps): Express {
           },
         );
       }
-      throw new AppError(
-        'DEPENDENCY_UNAVAILABLE',
-        [{ field: 'service', message: 'Kafka is unavailable; retry later' }],
-        {
-          cause: err,
-          retryAfterSeconds,
-        },
-      );
+      throw new AppError('DEPENDENCY_UNAVAILABLE', [{ field: 'service', message: unavailableMessage(err) }], {
+        cause: err,
+        retryAfterSeconds,
+      });
     }
     deps.metrics.readingsAccepted.inc(readings.length);
     return readings.length;
@@ -112,4 +109,17 @@ export function createApp(deps: ReceiverDeps): Express {
   });
   app.use(errorHandler(deps.logger, retryAfterSeconds));
   return app;
+}
+
+/**
+ * What a 503 from Kafka tells the client. Only readings still queued when the produce timeout passed
+ * are certainly not written (NotWrittenError); once a send has started (a request's readings may span
+ * several), some may be stored whatever the answer. The client is told so, and how to retry safely.
+ */
+export function unavailableMessage(err: unknown): string {
+  if (err instanceof NotWrittenError) return 'Kafka is unavailable; nothing of this request was written; retry later';
+  return (
+    'Kafka did not confirm every reading of this request: some of them may have been written. ' +
+    'Retry later with the same body: readings that carry a client id ("id") are stored once however often they are sent'
+  );
 }

@@ -107,14 +107,19 @@ export const receiverOpenApi = {
   components: {
     securitySchemes: bearerSecurityScheme,
     responses: {
-      BadRequest: errorResponse('Invalid input; each error names its field (and `index` in a batch)'),
+      BadRequest: errorResponse(
+        'Invalid input; each error names its field (and `index` in a batch). At most the first 100 errors are listed, then one item saying how many more (`errorCount` gives the total)',
+      ),
       TooLarge: errorResponse('The body is larger than RECEIVER_BODY_LIMIT_BYTES'),
       NotJson: errorResponse('The body is not JSON (send Content-Type: application/json)'),
       Overloaded: errorResponse(
         'Too many readings are waiting for Kafka, a sensor is over RECEIVER_SENSOR_RATE_LIMIT, or this address failed too many token checks; retry later',
         retryAfter,
       ),
-      Unavailable: errorResponse('Kafka is unavailable; retry later', retryAfter),
+      Unavailable: errorResponse(
+        'Kafka is unavailable; retry later. The message says whether nothing was written or some readings may have been (a send had started): readings with a client `id` are stored once however often they are retried',
+        retryAfter,
+      ),
     },
     schemas: {
       ...commonSchemas({ field: 'temperature', message: 'must be a finite number' }),

@@ -2,6 +2,7 @@
 import {
   CLIENT_ID,
   type FieldError,
+  FieldErrorList,
   isSensorId,
   MAX_VALUE_MAGNITUDE,
   METRIC_NAME,
@@ -29,7 +30,9 @@ export interface ValidationLimits {
   oldestAt: number;
 }
 
-export type Validated = { ok: true; readings: ReadingDraft[] } | { ok: false; errors: FieldError[] };
+/** `errors` lists at most MAX_LISTED_ERRORS; `errorCount`, when there were more, counts them all. */
+export type Validated =
+  { ok: true; readings: ReadingDraft[] } | { ok: false; errors: FieldError[]; errorCount?: number };
 
 export function validateSensorId(sensorId: unknown, field = 'sensorId'): FieldError | undefined {
   if (!isSensorId(sensorId)) {
@@ -47,13 +50,14 @@ export function validateMeasurement(
 ): Validated {
   const sensorError = validateSensorId(sensorId);
   if (sensorError) return { ok: false, errors: [sensorError] };
-  const errors: FieldError[] = [];
+  const errors = new FieldErrorList();
   const readings = validateItem(body, sensorId, limits, errors, undefined);
   return finish(readings, errors, maxReadings);
 }
 
-function finish(readings: ReadingDraft[], errors: FieldError[], maxReadings: number): Validated {
-  if (errors.length) return { ok: false, errors };
+function finish(readings: ReadingDraft[], errors: FieldErrorList, maxReadings: number): Validated {
+  if (errors.count > errors.listed.length) return { ok: false, errors: errors.listed, errorCount: errors.count };
+  if (errors.count) return { ok: false, errors: errors.listed };
   if (readings.length > maxReadings) {
     return {
       ok: false,
@@ -75,13 +79,14 @@ export function validateBatch(body: unknown, maxReadings: number, limits: Valida
       errors: [{ field: 'body', message: `must hold at most ${maxReadings} readings (metric values)` }],
     };
   }
-  const errors: FieldError[] = [];
+  // a 1 MiB body can hold 100,000 bad items: count them all, keep the first few
+  const errors = new FieldErrorList();
   const readings: ReadingDraft[] = [];
   body.forEach((item, index) => {
     const candidate = isObject(item) ? (item.sensorId ?? item.sensorUuid) : undefined;
     const sensorError = isObject(item) ? validateSensorId(candidate) : undefined;
     if (sensorError) {
-      errors.push({ ...sensorError, index });
+      errors.add({ ...sensorError, index });
       // still report the other fields of this item
     }
     readings.push(...validateItem(item, sensorError ? '' : (candidate as string), limits, errors, index));
@@ -93,11 +98,11 @@ function validateItem(
   item: unknown,
   sensorId: string,
   limits: ValidationLimits,
-  errors: FieldError[],
+  errors: FieldErrorList,
   index: number | undefined,
 ): ReadingDraft[] {
   const fail = (field: string, message: string) =>
-    errors.push(index === undefined ? { field, message } : { field, message, index });
+    errors.add(index === undefined ? { field, message } : { field, message, index });
   if (!isObject(item)) {
     fail('body', 'must be a JSON object of metric values, e.g. {"temperature": 21.5}');
     return [];

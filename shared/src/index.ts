@@ -10,6 +10,7 @@ export * from './dead-letter';
 export * from './group-commit';
 export * from './http/app-error';
 export * from './http/error-handling';
+export * from './http/error-list';
 export * from './http/health';
 export * from './http/http-server';
 export * from './http/json-body';

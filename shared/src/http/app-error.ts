@@ -31,13 +31,16 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly details: FieldError[],
-    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+    options: { cause?: unknown; retryAfterSeconds?: number; errorCount?: number } = {},
   ) {
     super(details.map((d) => `${d.field}: ${d.message}`).join('; ') || code, { cause: options.cause });
     this.status = ERROR_STATUS[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.errorCount = Math.max(options.errorCount ?? 0, details.length);
   }
   readonly retryAfterSeconds?: number;
+  /** every error found, when `details` holds only the first of them (http/error-list.ts) */
+  readonly errorCount: number;
 
   /** 429 and 503 tell the client to come back; the others will fail again unchanged. */
   get retryable(): boolean {
@@ -45,7 +48,9 @@ export class AppError extends Error {
   }
 }
 
-export const validationError = (details: FieldError[]) => new AppError('VALIDATION_FAILED', details);
+/** A 400; `errorCount` when `details` lists only the first of the errors found. */
+export const validationError = (details: FieldError[], errorCount?: number) =>
+  new AppError('VALIDATION_FAILED', details, { errorCount });
 
 /** body-parser's error types (see its README) → our codes. */
 const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; field: string; message: string }> = {

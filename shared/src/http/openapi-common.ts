@@ -35,7 +35,7 @@ export function operationalPaths(readySummary: string) {
         operationId: 'ready',
         responses: {
           '200': { description: 'Ready', ...json(ref('Readiness')) },
-          '503': { description: 'A dependency is down', ...json(ref('Readiness')) },
+          '503': { description: 'A dependency is down, or the service is shutting down', ...json(ref('Readiness')) },
         },
       },
     },
@@ -75,7 +75,16 @@ export function commonSchemas(errorExample: { field: string; message: string }) 
       required: ['result', 'response'],
       properties: {
         result: { type: 'boolean', enum: [false] },
-        response: { type: 'array', items: ref('FieldError') },
+        response: {
+          type: 'array',
+          items: ref('FieldError'),
+          description:
+            'At most the first 100 errors; when there were more, one last item {"field": "body", "message": "and 4,900 more errors not listed (5,000 in all)"} says how many',
+        },
+        errorCount: {
+          type: 'integer',
+          description: 'Present only when `response` was cut to the first 100 errors: every error found',
+        },
       },
       example: { result: false, response: [errorExample] },
     },
@@ -83,6 +92,7 @@ export function commonSchemas(errorExample: { field: string; message: string }) 
       type: 'object',
       properties: {
         status: { type: 'string', enum: ['UP', 'DOWN'] },
+        reason: { type: 'string', description: '"shutting down" from the first moment of shutdown (503)' },
         checks: { type: 'object', additionalProperties: { type: 'string', enum: ['UP', 'DOWN'] } },
       },
     },
