@@ -3,7 +3,7 @@
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool, type QueryResultRow } from 'pg';
-import { eventCodec, type Logger, readingCodec } from '../../shared/src';
+import { eventCodec, type Logger, readingCodec, sensorStateKey } from '../../shared/src';
 import { connectionErrorCode, DependencyError } from './dependency-error';
 import { createHttpService } from './http-service';
 import type { TesterConfig } from './services-config';
@@ -84,10 +84,37 @@ export function createContext(config: TesterConfig, logger: Logger): OpenContext
     });
     return connecting;
   };
+  // The processor's state of a sensor lives under its readings partition (shared/src/redis-keys.ts):
+  // the key needs the topic's partition count, read from Kafka once.
+  let partitions: Promise<number> | undefined;
+  const readingsPartitions = (): Promise<number> => {
+    partitions ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [config.kafka.topics.readings] });
+        return topics[0].partitions.length;
+      } finally {
+        await admin.disconnect();
+      }
+    })().catch((err) => {
+      partitions = undefined;
+      throw new DependencyError(
+        `Kafka at ${config.kafka.brokers.join(',')}: no partitions of ${config.kafka.topics.readings} (${(err as Error).message})`,
+      );
+    });
+    return partitions;
+  };
+  const warningsKey = async (sensorId: string): Promise<string> =>
+    sensorStateKey(config.redis.keyPrefix, config.kafka.topics.readings, await readingsPartitions(), sensorId);
   const warningCounters = async (sensorId: string): Promise<Record<string, string>> => {
+    const key = await warningsKey(sensorId);
     try {
       await redisReady();
-      return await redis.hgetall(`${config.redis.keyPrefix}warnings:${sensorId}`);
+      const hash = await redis.hgetall(key);
+      // a rule's counter is the field named after the rule (the metric, today); other state of a rule is
+      // `<rule>:<what>` and is left out
+      return Object.fromEntries(Object.entries(hash).filter(([field]) => !field.includes(':')));
     } catch (err) {
       const code = connectionErrorCode(err) ?? connectionErrorCode(lastRedisError);
       throw new DependencyError(`${redisWhere} does not answer (${code ?? (err as Error).message})`);
@@ -106,6 +133,7 @@ export function createContext(config: TesterConfig, logger: Logger): OpenContext
     pg,
     query,
     warningCounters,
+    warningsKey,
     waitUntil: (read, accept, what) => waitUntil(read, accept, { what, timeoutMs: config.timeoutMs }),
     waitForEqual: (read, expected, what) => waitForEqual(read, expected, { what, timeoutMs: config.timeoutMs }),
   };

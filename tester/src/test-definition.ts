@@ -28,8 +28,10 @@ export interface TestContext {
   pg: Pool;
   /** a PostgreSQL query; a connection failure is a DependencyError */
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
-  /** the processor's warnings hash of a sensor (`<keyPrefix>warnings:<sensorId>`), {} when absent */
+  /** the processor's warning counters of a sensor by metric (from its state hash, warningsKey), {} when absent */
   warningCounters(sensorId: string): Promise<Record<string, string>>;
+  /** the Redis key of a sensor's state hash, `<keyPrefix>{<readings topic>:<partition>}:sensor:<id>` */
+  warningsKey(sensorId: string): Promise<string>;
   /** waitUntil with the configured timeout: the value once `accept` holds, else an Error with the last value */
   waitUntil<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, what: string): Promise<T>;
   /** waits until `read` returns a value deeply equal to `expected` */

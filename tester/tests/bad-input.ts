@@ -242,7 +242,7 @@ const test: Test = {
     expectEqual(
       await ctx.warningCounters(sensorId),
       {},
-      `Redis ${ctx.config.redis.keyPrefix}warnings:${sensorId} of a sensor that only sent invalid requests`,
+      `Redis ${await ctx.warningsKey(sensorId)} of a sensor that only sent invalid requests`,
     );
   },
 };

@@ -96,14 +96,14 @@ const test: Test = {
       );
     }
 
-    const key = (s: string) => `${ctx.config.redis.keyPrefix}warnings:${s}`;
     for (const s of sensors) {
+      const key = await ctx.warningsKey(s);
       const want = String(expectedEventsOf(s).finalCount);
       // a counter of 0 may also be no field at all
       await ctx.waitUntil(
         async () => (await ctx.warningCounters(s)).temperature,
         (value) => value === want || (want === '0' && value === undefined),
-        `Redis ${key(s)} field temperature to be "${want}"${want === '0' ? ' (or absent)' : ''}`,
+        `Redis ${key} field temperature to be "${want}"${want === '0' ? ' (or absent)' : ''}`,
       );
     }
 

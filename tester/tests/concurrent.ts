@@ -83,7 +83,7 @@ const test: Test = {
         );
       },
       (diffs) => diffs.differing === 0,
-      `the Redis counters ${ctx.config.redis.keyPrefix}warnings:<sensor> field temperature (seed ${SEED})`,
+      `the Redis counters (${ctx.config.redis.keyPrefix}{${ctx.config.kafka.topics.readings}:<partition>}:sensor:<sensor>) field temperature (seed ${SEED})`,
     );
 
     // Wait for as many events as expected, then compare per sensor; on timeout, compare what is there.

@@ -67,7 +67,7 @@ const test: Test = {
       `topic ${ctx.events.topic}, events of sensor ${sensorId}${eventsRead.note}`,
     );
 
-    const key = `${ctx.config.redis.keyPrefix}warnings:${sensorId}`;
+    const key = await ctx.warningsKey(sensorId);
     await ctx.waitForEqual(
       async () => (await ctx.warningCounters(sensorId)).temperature,
       '3',

@@ -102,7 +102,7 @@ const test: Test = {
       `topic ${ctx.events.topic}, events of sensor ${sensorId}${eventsRead.note}`,
     );
 
-    const key = `${ctx.config.redis.keyPrefix}warnings:${sensorId}`;
+    const key = await ctx.warningsKey(sensorId);
     const counters = await ctx.waitUntil(
       () => ctx.warningCounters(sensorId),
       (c) => c.temperature === String(expected.get('temperature')?.finalCount),
