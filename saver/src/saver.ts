@@ -44,20 +44,15 @@ const HEARTBEAT_EVERY_MS = 2000;
 export function createSaver(deps: SaverDeps) {
   const { consumer, logger, metrics } = deps;
   let stopping = false;
-  const deadLetters: DeadLetterTarget = {
-    producer: deps.producer,
-    deadLetterTopic: deps.deadLetterTopic,
-    consumerGroup: deps.groupId,
-    logger,
-    counter: metrics.deadLettered,
-  };
+  const deadLetters: DeadLetterTarget = { ...deps, counter: metrics.deadLettered };
 
   const writes = createGroupCommit<Item>({
     lingerMs: deps.flushMs,
     maxBatch: deps.batchSize,
     maxInFlight: Number.MAX_SAFE_INTEGER, // bounded upstream by the consumer's fetch sizes
-    // A partition's next batch waits for its previous one, and a sensor lives in one partition, so
-    // concurrent transactions touch different rollup and sensor rows: no lock waits, no deadlocks.
+    // Concurrent transactions mostly hold different partitions' rows, but not always: a fetch larger
+    // than batchSize is written as several batches at once, and a redelivered reading may sit in a
+    // batch next to its first copy. writer.ts takes row locks in key order, so they wait, never deadlock.
     concurrency: deps.concurrentWrites,
     async write(items) {
       const readings = items.filter((i) => i.kind === 'reading').map((i) => i.value as Reading);

@@ -2,13 +2,19 @@
 // one round trip for thousands of rows), idempotent on the ids. The per-minute rollups and the
 // sensors' latest values are computed from the rows *actually inserted* (RETURNING), in the same
 // transaction, so a redelivered reading changes nothing anywhere.
+//
+// Two transactions may share rows (SAVER_CONCURRENT_WRITES > 1 and a fetch larger than
+// SAVER_BATCH_SIZE, written in several batches; or a reading redelivered next to its first copy).
+// Every statement therefore takes its row locks in key order (the ORDER BYs below), so such
+// transactions wait for each other but never deadlock.
 import type { Pool } from 'pg';
-import { type Reading, type SensorEvent, withTransaction } from '../../shared/src';
+import { iso, type Reading, type SensorEvent, withTransaction } from '../../shared/src';
 
 const INSERT_READINGS = `
 WITH inserted AS (
   INSERT INTO readings (id, sensor_id, metric, value, at, received_at)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::timestamptz[])
+  ORDER BY 1
   ON CONFLICT (id) DO NOTHING
   RETURNING sensor_id, metric, value, at
 ), minutes AS (
@@ -37,12 +43,19 @@ WITH inserted AS (
   INSERT INTO events (id, sensor_id, metric, type, value, at, threshold, rule, warnings_for_event, reading_id)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[],
                        $7::float8[], $8::text[], $9::int[], $10::text[])
+  ORDER BY 1
   ON CONFLICT (id) DO NOTHING
   RETURNING 1
 )
 SELECT count(*)::int AS inserted FROM inserted`;
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/**
+ * Held from the events insert to commit: events.seq (what GET /api/v1/events?order=stored pages by)
+ * is then assigned in commit order, so no event ever becomes visible with a seq lower than one a
+ * follower has already read. Distinct from migrate.ts's lock key. Transactions without events never
+ * take it; those with events queue for the moment between their insert and their commit.
+ */
+const EVENTS_ORDER_LOCK = 7_264_002;
 
 export interface WriteResult {
   readingsInserted: number;
@@ -65,6 +78,7 @@ export function writeBatch(pool: Pool, readings: Reading[], events: SensorEvent[
       readingsInserted = rows[0].inserted;
     }
     if (events.length) {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_ORDER_LOCK]);
       const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS, [
         events.map((e) => e.id),
         events.map((e) => e.sensorId),

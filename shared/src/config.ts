@@ -331,7 +331,7 @@ export const schema = {
       env: 'SAVER_FLUSH_MS',
     },
     concurrentWrites: {
-      doc: "PostgreSQL transactions a saver runs at once (batches of different partitions, so of different sensors: they never wait on each other's rows)",
+      doc: 'PostgreSQL transactions a saver runs at once (rows locked in key order: transactions sharing rows wait, never deadlock)',
       format: positiveInt,
       default: 2,
       env: 'SAVER_CONCURRENT_WRITES',
