@@ -9,19 +9,17 @@
 // All work on a partition stops as soon as the partition is revoked (partition-ownership.ts): a stale
 // owner must not keep writing while the new one works (the script and the outbox are safe against
 // it, but its retries would only slow both down).
-import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import {
   type Config,
+  type DeadLetterTarget,
+  decodeOrDeadLetter,
+  decodeReading,
   type Logger,
-  type PoisonMessage,
-  PoisonMessageError,
-  type Reading,
   type RedisClient,
   type Rule,
-  readingCodec,
   redisWaitReplicas,
   retryUntilDone,
-  sendToDeadLetter,
 } from '../../shared/src';
 import {
   createPartitionOwnership,
@@ -60,14 +58,8 @@ export function createProcessor(deps: ProcessorDeps) {
   const ownership: PartitionOwnership = createPartitionOwnership();
   const stopTracking = trackOwnership(consumer, deps.readingsTopic, ownership);
 
-  const decode = (message: KafkaMessage, topic: string, partition: number): Reading | PoisonMessage => {
-    try {
-      return readingCodec.decode(message.value);
-    } catch (err) {
-      if (!(err instanceof PoisonMessageError)) throw err;
-      return { topic, partition, message, error: err };
-    }
-  };
+  // the saver decodes with the same decodeReading: what one counts the other stores
+  const deadLetters: DeadLetterTarget = { ...deps, counter: metrics.deadLettered };
 
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
@@ -113,24 +105,16 @@ export function createProcessor(deps: ProcessorDeps) {
         if (!keepGoing()) break;
         const messages = batch.messages.slice(start, start + deps.chunkSize);
         const lastOffset = messages[messages.length - 1].offset;
-        const poison: PoisonMessage[] = [];
+        const decoded = await decodeOrDeadLetter(
+          { topic: batch.topic, partition, messages },
+          decodeReading,
+          deadLetters,
+          (send) => retry('dead letter', send),
+        );
         const evaluated: Evaluated[] = [];
-        for (const message of messages) {
-          const decoded = decode(message, batch.topic, partition);
-          if ('error' in decoded) {
-            poison.push(decoded);
-            continue;
-          }
-          const e = evaluate(decoded, message.offset, rules);
+        for (const { message, value } of decoded) {
+          const e = evaluate(value, message.offset, rules);
           if (e) evaluated.push(e);
-        }
-        if (poison.length) {
-          logger.warn(
-            { partition, offsets: poison.map((p) => p.message.offset), error: poison[0].error.message },
-            'dead-lettering',
-          );
-          await retry('dead letter', () => sendToDeadLetter(deps.producer, deps.deadLetterTopic, deps.groupId, poison));
-          metrics.deadLettered.inc(poison.length);
         }
         const applied = await retry('apply readings', () => store.apply(partition, evaluated, lastOffset));
         // Not only when this run raised events: a run whose first reply was lost raises none on the

@@ -45,7 +45,8 @@ export async function sendToDeadLetter(
 export interface DeadLetterTarget {
   producer: Producer;
   deadLetterTopic: string;
-  consumerGroup: string;
+  /** the consumer group, named in the x-consumer-group header */
+  groupId: string;
   logger: Logger;
   /** counts the messages dead-lettered (e.g. a Prometheus counter) */
   counter?: { inc(count: number): void };
@@ -91,7 +92,7 @@ export async function decodeOrDeadLetter<T>(
       },
       'dead-lettering',
     );
-    await retry(() => sendToDeadLetter(target.producer, target.deadLetterTopic, target.consumerGroup, poison));
+    await retry(() => sendToDeadLetter(target.producer, target.deadLetterTopic, target.groupId, poison));
     target.counter?.inc(poison.length);
   }
   return decoded;

@@ -79,7 +79,7 @@ describe('decodeOrDeadLetter', () => {
   const target = {
     producer: {} as Producer,
     deadLetterTopic: 'dlq',
-    consumerGroup: 'g',
+    groupId: 'g',
     logger: pino({ level: 'silent' }),
   };
 
