@@ -51,6 +51,7 @@ const event: EventRow = {
   atUs: '1795341603120000',
   threshold: 95,
   rule: 'temperature >= 95',
+  seq: '1',
 };
 
 describe('assessor app', () => {

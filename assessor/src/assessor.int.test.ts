@@ -6,10 +6,12 @@ import type { Express } from 'express';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { createLogger, createPool } from '../../shared/src';
+import { createLogger, createPool, iso } from '../../shared/src';
 import { testConfig } from '../../test/helpers';
+import { writeBatch } from '../../saver/src/writer';
 import { createApp } from './app';
 import { encodeSensorKey } from './cursor';
+import { METRICS_PER_SENSOR } from './routes';
 
 const config = testConfig();
 const logger = createLogger({ name: 'assessor-test', level: config.log.level });
@@ -18,7 +20,6 @@ const NOW = Date.parse('2026-11-22T12:00:30.250Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface SeedReading {
   value: number;
@@ -424,6 +425,92 @@ describe('GET /api/v1/events', () => {
   });
 });
 
+describe('GET /api/v1/events?order=stored (a follower)', () => {
+  /** Events as the saver stores them (writeBatch: the storage sequence under its lock). */
+  const store = (sensorId: string, type: string, items: Array<{ id: string; at: number }>) => {
+    sensorsUsed.add(sensorId);
+    return writeBatch(
+      pool,
+      [],
+      items.map((e) => ({
+        id: e.id,
+        sensorId,
+        metric: 'temperature',
+        type,
+        value: 99,
+        at: e.at,
+        threshold: 95,
+        rule: 'temperature >= 95',
+        warningsForEvent: 3,
+        readingId: e.id,
+      })),
+    );
+  };
+  const ids = (body: { events: Array<{ id: string }> }) => body.events.map((e) => e.id);
+
+  it('when an event is stored late with an earlier at, then a follower of nextCursor by storage order sees it, and one by (at, id) does not', async () => {
+    const type = uniqueType();
+    const sensor = newSensor('follow');
+    const at = Date.parse('2026-11-22T10:00:00Z');
+    await store(sensor, type, [
+      { id: `${sensor}-1`, at: at + 1000 },
+      { id: `${sensor}-2`, at: at + 2000 },
+      { id: `${sensor}-3`, at: at + 3000 },
+    ]);
+    const byStorage = await request(app).get(`/api/v1/events?type=${type}&order=stored&limit=2`);
+    expect(byStorage.status).toBe(200);
+    expect(ids(byStorage.body)).toEqual([`${sensor}-1`, `${sensor}-2`]);
+    const byTime = await request(app).get(`/api/v1/events?type=${type}&limit=2`);
+    expect(ids(byTime.body)).toEqual([`${sensor}-1`, `${sensor}-2`]);
+
+    // stored after both followers passed its time
+    await store(sensor, type, [{ id: `${sensor}-late`, at }]);
+
+    const storageRest = await request(app).get(
+      `/api/v1/events?type=${type}&order=stored&limit=2&cursor=${byStorage.body.nextCursor}`,
+    );
+    expect(ids(storageRest.body)).toEqual([`${sensor}-3`, `${sensor}-late`]);
+    const timeRest = await request(app).get(`/api/v1/events?type=${type}&limit=2&cursor=${byTime.body.nextCursor}`);
+    expect(ids(timeRest.body)).toEqual([`${sensor}-3`]);
+    expect(timeRest.body.nextCursor).toBeNull();
+
+    // caught up: the same position comes back, and the next event stored is the next one seen
+    const caughtUp = await request(app).get(
+      `/api/v1/events?type=${type}&order=stored&cursor=${storageRest.body.nextCursor}`,
+    );
+    expect(caughtUp.body).toEqual({ events: [], nextCursor: storageRest.body.nextCursor });
+    await store(sensor, type, [{ id: `${sensor}-next`, at: at - 1000 }]);
+    const next = await request(app).get(`/api/v1/events?type=${type}&order=stored&cursor=${caughtUp.body.nextCursor}`);
+    expect(ids(next.body)).toEqual([`${sensor}-next`]);
+
+    // the sensor's own list takes the order too; a redelivered event keeps its first position
+    await store(sensor, type, [{ id: `${sensor}-1`, at: at + 1000 }]);
+    const followed: string[] = [];
+    let cursor = '';
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await request(app).get(`/api/v1/sensors/${sensor}/events?order=stored&limit=2&cursor=${cursor}`);
+      expect(res.status).toBe(200);
+      if (res.body.events.length === 0) break;
+      followed.push(...res.body.events.map((e: { at: string }) => e.at));
+      cursor = res.body.nextCursor;
+    }
+    expect(followed).toEqual([at + 1000, at + 2000, at + 3000, at, at - 1000].map(iso));
+  });
+
+  it('when a cursor of one order is given to the other, then it is a 400 naming cursor', async () => {
+    const type = uniqueType();
+    const sensor = newSensor('follow');
+    await store(sensor, type, [
+      { id: `${sensor}-1`, at: NOW - 2000 },
+      { id: `${sensor}-2`, at: NOW - 1000 },
+    ]);
+    const stored = await request(app).get(`/api/v1/events?type=${type}&order=stored&limit=1`);
+    const res = await request(app).get(`/api/v1/events?type=${type}&cursor=${stored.body.nextCursor}`);
+    expect(res.status).toBe(400);
+    expect(res.body.response).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+  });
+});
+
 describe('GET /api/v1/sensors', () => {
   it('when sensors are listed from a cursor, then they come in sensor id order with their latest values, paged', async () => {
     const prefix = newSensor('list');
@@ -443,19 +530,44 @@ describe('GET /api/v1/sensors', () => {
       {
         sensorId: a,
         lastReadingAt: iso(at + 5000),
+        metricCount: 2,
         metrics: {
           humidity: { lastValue: 40, lastAt: iso(at + 5000), count: 1 },
           temperature: { lastValue: 2, lastAt: iso(at + 1000), count: 2 },
         },
       },
-      { sensorId: b, lastReadingAt: iso(at), metrics: { temperature: { lastValue: 3, lastAt: iso(at), count: 1 } } },
+      {
+        sensorId: b,
+        lastReadingAt: iso(at),
+        metricCount: 1,
+        metrics: { temperature: { lastValue: 3, lastAt: iso(at), count: 1 } },
+      },
     ]);
     const second = await request(app).get(`/api/v1/sensors?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.sensors[0]).toEqual({
       sensorId: c,
       lastReadingAt: iso(at),
+      metricCount: 1,
       metrics: { temperature: { lastValue: 5, lastAt: iso(at), count: 1 } },
     });
+  });
+
+  it('when a sensor has more metrics than METRICS_PER_SENSOR, then the first by name are listed and metricCount and lastReadingAt count them all', async () => {
+    const sensor = newSensor('wide');
+    const at = Date.parse('2026-11-22T10:00:00Z');
+    const metrics = Array.from({ length: METRICS_PER_SENSOR + 5 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+    // the latest reading is of the last metric by name, which is not listed
+    await insertReadings(
+      sensor,
+      metrics.map((metric, i) => ({ value: i, at: at + i * 1000, metric })),
+    );
+    const res = await request(app).get(`/api/v1/sensors?limit=1&cursor=${encodeSensorKey(sensor.slice(0, -1))}`);
+    expect(res.status).toBe(200);
+    const [listed] = res.body.sensors;
+    expect(listed.sensorId).toBe(sensor);
+    expect(listed.metricCount).toBe(METRICS_PER_SENSOR + 5);
+    expect(Object.keys(listed.metrics)).toEqual(metrics.slice(0, METRICS_PER_SENSOR));
+    expect(listed.lastReadingAt).toBe(iso(at + (METRICS_PER_SENSOR + 4) * 1000));
   });
 
   it('when listed without a cursor, then the first page is in sensor id order', async () => {

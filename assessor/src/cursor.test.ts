@@ -1,4 +1,11 @@
-import { decodeSensorKey, decodeTimeKey, encodeSensorKey, encodeTimeKey } from './cursor';
+import {
+  decodeSensorKey,
+  decodeStoredKey,
+  decodeTimeKey,
+  encodeSensorKey,
+  encodeStoredKey,
+  encodeTimeKey,
+} from './cursor';
 
 const anySensor = () => true;
 
@@ -15,6 +22,15 @@ describe('cursors', () => {
     expect(decodeTimeKey(text, 'event')).toBeUndefined();
     expect(decodeSensorKey(text, anySensor)).toBeUndefined();
     expect(decodeTimeKey(encodeSensorKey('s-1'), 'reading')).toBeUndefined();
+  });
+
+  it('when a storage position is encoded, then only the stored-events list takes it back', () => {
+    expect(decodeStoredKey(encodeStoredKey('9007199254740993'))).toBe('9007199254740993');
+    expect(decodeStoredKey(encodeStoredKey('0'))).toBe('0');
+    expect(decodeTimeKey(encodeStoredKey('5'), 'event')).toBeUndefined();
+    expect(decodeStoredKey(encodeTimeKey('event', { atUs: '5', id: 'x' }))).toBeUndefined();
+    expect(decodeStoredKey(encodeStoredKey('-1'))).toBeUndefined();
+    expect(decodeStoredKey(encodeStoredKey('1'.repeat(19)))).toBeUndefined();
   });
 
   it('when a sensor key is encoded, then it decodes to the sensor id', () => {

@@ -11,12 +11,14 @@ export interface TimeKey {
   id: string;
 }
 
-export type CursorKind = 'event' | 'reading' | 'sensor';
+export type CursorKind = 'event' | 'reading' | 'sensor' | 'storedEvent';
 
-const TAGS: Record<CursorKind, string> = { event: 'e', reading: 'r', sensor: 's' };
+const TAGS: Record<CursorKind, string> = { event: 'e', reading: 'r', sensor: 's', storedEvent: 'q' };
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_CURSOR_CHARS = 2048;
 const EPOCH_US = /^-?\d{1,18}$/;
+/** 0: before the first event */
+const SEQ = /^(0|[1-9]\d{0,17})$/;
 const MAX_ID_CHARS = 512;
 
 function encode(kind: CursorKind, parts: string[]): string {
@@ -47,6 +49,14 @@ export function decodeTimeKey(text: string, kind: 'event' | 'reading'): TimeKey 
   const ms = Number(atUs) / 1000;
   if (ms < EARLIEST_MS || ms > LATEST_MS + 1) return undefined;
   return { atUs, id };
+}
+
+/** Position after an event in storage order: its `seq` (bigint as decimal text). */
+export const encodeStoredKey = (seq: string): string => encode('storedEvent', [seq]);
+
+export function decodeStoredKey(text: string): string | undefined {
+  const parts = decode(text, 'storedEvent', 1);
+  return parts && SEQ.test(parts[0]) ? parts[0] : undefined;
 }
 
 export const encodeSensorKey = (sensorId: string): string => encode('sensor', [sensorId]);

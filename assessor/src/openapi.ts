@@ -11,6 +11,7 @@ import {
   ref,
   retryAfter,
 } from '../../shared/src';
+import { METRICS_PER_SENSOR } from './routes';
 import { tokensPaths } from './tokens-openapi';
 
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
@@ -53,17 +54,28 @@ export const assessorOpenApi = {
           'An unknown sensor has no events (200, "events": []). nextCursor is present only when there are more.',
         operationId: 'getSensorEvents',
         tags: ['compat'],
-        parameters: [param('SensorId'), param('From'), param('To'), param('Type'), param('Limit'), param('Cursor')],
+        parameters: [
+          param('SensorId'),
+          param('From'),
+          param('To'),
+          param('Type'),
+          param('Limit'),
+          param('Cursor'),
+          param('EventOrder'),
+        ],
         responses: {
           '200': {
-            description: 'Events ordered by (at, id)',
+            description: 'Events ordered by (at, id), or by storage with order=stored',
             ...json({
               type: 'object',
               required: ['sensorUuid', 'events'],
               properties: {
                 sensorUuid: { type: 'string' },
                 events: { type: 'array', items: ref('CompatEvent') },
-                nextCursor: { type: 'string', description: 'Present only when another page exists' },
+                nextCursor: {
+                  type: 'string',
+                  description: 'Present only when another page exists; with order=stored, always (where to ask again)',
+                },
               },
             }),
           },
@@ -219,16 +231,22 @@ export const assessorOpenApi = {
           param('To'),
           param('Limit'),
           param('Cursor'),
+          param('EventOrder'),
         ],
         responses: {
           '200': {
-            description: 'Events ordered by (at, id)',
+            description: 'Events ordered by (at, id), or by storage with order=stored',
             ...json({
               type: 'object',
               required: ['events', 'nextCursor'],
               properties: {
                 events: { type: 'array', items: ref('Event') },
-                nextCursor: { type: 'string', nullable: true },
+                nextCursor: {
+                  type: 'string',
+                  nullable: true,
+                  description:
+                    'null on the last page; with order=stored never null: the position to ask again from (an empty page means caught up)',
+                },
               },
             }),
           },
@@ -266,6 +284,16 @@ export const assessorOpenApi = {
         required: false,
         description: 'Items per page, at most ASSESSOR_MAX_LIMIT (default ASSESSOR_DEFAULT_LIMIT)',
         schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+      EventOrder: {
+        name: 'order',
+        in: 'query',
+        required: false,
+        description:
+          'at (default): oldest first by (at, id); an event stored later with an earlier at is not on pages already read. ' +
+          'stored: in the order events were stored, so a client following nextCursor from the start sees every event once, ' +
+          'however late it was stored. A cursor of one order is refused by the other.',
+        schema: { type: 'string', enum: ['at', 'stored'], default: 'at' },
       },
       Cursor: {
         name: 'cursor',
@@ -327,13 +355,18 @@ export const assessorOpenApi = {
       },
       Sensor: {
         type: 'object',
-        required: ['sensorId', 'lastReadingAt', 'metrics'],
+        required: ['sensorId', 'lastReadingAt', 'metricCount', 'metrics'],
         properties: {
           sensorId: { type: 'string' },
-          lastReadingAt: { type: 'string', format: 'date-time' },
+          lastReadingAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Latest reading time over all its metrics',
+          },
+          metricCount: { type: 'integer', description: 'All the metrics of the sensor, listed or not' },
           metrics: {
             type: 'object',
-            description: 'By metric name',
+            description: `By metric name: the first ${METRICS_PER_SENSOR} by name (metricCount says how many there are)`,
             additionalProperties: {
               type: 'object',
               required: ['lastValue', 'lastAt', 'count'],

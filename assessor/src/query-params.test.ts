@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/src';
-import { encodeSensorKey, encodeTimeKey } from './cursor';
+import { encodeSensorKey, encodeStoredKey, encodeTimeKey } from './cursor';
 import {
   parseEventsQuery,
   parseInstant,
@@ -58,7 +58,7 @@ describe('common parameter rules', () => {
   it('when a parameter is unknown, then the 400 names it and lists the known ones', () => {
     const errors = errorsOf(() => parseEventsQuery({ sensor: 'x' }, limits));
     expect(errors).toEqual([
-      { field: 'sensor', message: expect.stringContaining('sensorId, type, from, to, limit, cursor') },
+      { field: 'sensor', message: expect.stringContaining('sensorId, type, from, to, limit, cursor, order') },
     ]);
   });
 
@@ -89,6 +89,32 @@ describe('common parameter rules', () => {
     },
   );
 
+  it('when order is stored, then the cursor is a storage position; without order, the cursor is (at, id)', () => {
+    expect(parseEventsQuery({}, limits)).toMatchObject({ order: 'at', after: undefined });
+    expect(parseEventsQuery({ order: 'stored' }, limits)).toMatchObject({ order: 'stored', after: undefined });
+    expect(parseEventsQuery({ order: 'stored', cursor: encodeStoredKey('42') }, limits)).toMatchObject({
+      order: 'stored',
+      after: '42',
+    });
+    const atCursor = encodeTimeKey('event', { atUs: '1', id: 'e' });
+    expect(parseSensorEventsQuery('s-1', { order: 'at', cursor: atCursor }, limits)).toMatchObject({
+      order: 'at',
+      after: { atUs: '1', id: 'e' },
+    });
+  });
+
+  it('when order is unknown, or a cursor of the other order is given, then the 400 names the parameter', () => {
+    expect(errorsOf(() => parseEventsQuery({ order: 'newest' }, limits))).toEqual([
+      { field: 'order', message: 'must be one of at, stored' },
+    ]);
+    expect(
+      fieldsOf(() =>
+        parseEventsQuery({ order: 'stored', cursor: encodeTimeKey('event', { atUs: '1', id: 'e' }) }, limits),
+      ),
+    ).toEqual(['cursor']);
+    expect(fieldsOf(() => parseSensorEventsQuery('s-1', { cursor: encodeStoredKey('7') }, limits))).toEqual(['cursor']);
+  });
+
   it('when no limit is given, then the default applies; the maximum itself is allowed', () => {
     expect(parseEventsQuery({}, limits).limit).toBe(100);
     expect(parseEventsQuery({ limit: '1000' }, limits).limit).toBe(1000);
@@ -118,6 +144,7 @@ describe('parseSensorEventsQuery', () => {
       to: 1795345200000,
       type: 'TEMPERATURE_EXCEEDED',
       limit: 5,
+      order: 'at',
       after: { atUs: '1795341600000000', id: 'e-1' },
     });
   });

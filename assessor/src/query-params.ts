@@ -15,7 +15,7 @@ import {
   SENSOR_ID_MESSAGE,
   validationError,
 } from '../../shared/src';
-import { decodeSensorKey, decodeTimeKey, type TimeKey } from './cursor';
+import { decodeSensorKey, decodeStoredKey, decodeTimeKey, type TimeKey } from './cursor';
 import { BUCKETS, type Bucket, bucketCount, type TimeRange } from './time-windows';
 
 export const DEFAULT_METRIC = 'temperature';
@@ -37,19 +37,29 @@ export interface OptionalRange {
   to?: number;
 }
 
-export interface SensorEventsQuery extends OptionalRange {
-  sensorId: string;
-  type?: string;
-  limit: number;
-  after?: TimeKey;
-}
+/**
+ * `at`: by (at, id), the default (and the original's order). `stored`: by storage sequence, so a
+ * follower paging from the start sees every event once, however late it was stored.
+ */
+export const EVENT_ORDERS = ['at', 'stored'] as const;
+export type EventOrder = (typeof EVENT_ORDERS)[number];
 
-export interface EventsQuery extends OptionalRange {
-  sensorId?: string;
-  type?: string;
-  limit: number;
-  after?: TimeKey;
-}
+/** Where a page of events starts: after an (at, id) or after a storage sequence number, by order. */
+export type EventsAfter = { order: 'at'; after?: TimeKey } | { order: 'stored'; after?: string };
+
+export type SensorEventsQuery = OptionalRange &
+  EventsAfter & {
+    sensorId: string;
+    type?: string;
+    limit: number;
+  };
+
+export type EventsQuery = OptionalRange &
+  EventsAfter & {
+    sensorId?: string;
+    type?: string;
+    limit: number;
+  };
 
 export interface MeasurementsQuery {
   sensorId: string;
@@ -165,15 +175,26 @@ function pathSensorId(r: Reader, sensorId: unknown): string {
 const eventKey = (text: string) => decodeTimeKey(text, 'event');
 const readingKey = (text: string) => decodeTimeKey(text, 'reading');
 
+/** `order` and the cursor of that order (a cursor of the other order is refused). */
+function eventsAfter(r: Reader): EventsAfter {
+  const text = r.text('order');
+  const order = text === undefined ? 'at' : EVENT_ORDERS.find((o) => o === text);
+  if (!order) {
+    r.fail('order', `must be one of ${EVENT_ORDERS.join(', ')}`);
+    return { order: 'at' };
+  }
+  return order === 'stored' ? { order, after: r.cursor(decodeStoredKey) } : { order, after: r.cursor(eventKey) };
+}
+
 /** GET /api/v1/sensors/{sensorId}/events (compat) */
 export function parseSensorEventsQuery(sensorId: unknown, query: RawQuery, limits: PageLimits): SensorEventsQuery {
-  const r = reader(query, ['from', 'to', 'type', 'limit', 'cursor']);
+  const r = reader(query, ['from', 'to', 'type', 'limit', 'cursor', 'order']);
   const parsed: SensorEventsQuery = {
     sensorId: pathSensorId(r, sensorId),
     ...r.range(),
     type: r.type(),
     limit: r.limit(limits),
-    after: r.cursor(eventKey),
+    ...eventsAfter(r),
   };
   r.done();
   return parsed;
@@ -181,13 +202,13 @@ export function parseSensorEventsQuery(sensorId: unknown, query: RawQuery, limit
 
 /** GET /api/v1/events */
 export function parseEventsQuery(query: RawQuery, limits: PageLimits): EventsQuery {
-  const r = reader(query, ['sensorId', 'type', 'from', 'to', 'limit', 'cursor']);
+  const r = reader(query, ['sensorId', 'type', 'from', 'to', 'limit', 'cursor', 'order']);
   const parsed: EventsQuery = {
     sensorId: r.matching('sensorId', SENSOR_ID, SENSOR_ID_MESSAGE),
     type: r.type(),
     ...r.range(),
     limit: r.limit(limits),
-    after: r.cursor(eventKey),
+    ...eventsAfter(r),
   };
   r.done();
   return parsed;

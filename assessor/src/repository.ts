@@ -3,19 +3,20 @@
 // deep page costs what the first one does. Aggregates read the per-minute rollups for whole minutes
 // and the raw readings only for the partial minutes at the edges of a range (see time-windows.ts).
 import type { Pool } from 'pg';
+import { iso } from '../../shared/src';
 import type { TimeKey } from './cursor';
+import type { EventsAfter } from './query-params';
 import type { Aggregate, BucketRow, EventRow, ReadingRow, SensorMetricRow } from './response-shapes';
 import type { Bucket, RangeSplit, TimeRange } from './time-windows';
 
-export interface EventFilter {
+export type EventFilter = EventsAfter & {
   sensorId?: string;
   type?: string;
   from?: number;
   to?: number;
-  after?: TimeKey;
   /** rows to fetch (the page size + 1, to know whether there is a next page) */
   limit: number;
-}
+};
 
 export interface ReadingFilter {
   sensorId: string;
@@ -27,14 +28,17 @@ export interface ReadingFilter {
 }
 
 export interface Repository {
-  /** Events oldest first, ordered by (at, id). */
+  /** Events ordered by (at, id), or by storage sequence with order 'stored'. */
   events(filter: EventFilter): Promise<EventRow[]>;
   /** count, sum, min, max of one sensor's metric over the parts of a split range. */
   aggregate(sensorId: string, metric: string, split: RangeSplit): Promise<Aggregate>;
   /** The same per UTC-aligned bucket, oldest first; buckets without readings are absent. */
   buckets(sensorId: string, metric: string, split: RangeSplit, bucket: Bucket): Promise<BucketRow[]>;
-  /** Rows of sensor_metrics of the first `limit` sensors after `after`, ordered by sensor then metric. */
-  sensors(after: string | undefined, limit: number): Promise<SensorMetricRow[]>;
+  /**
+   * The first `limit` sensors after `after`: for each, its first `metricsPerSensor` metrics by name
+   * (one row each, ordered by sensor then metric), with the sensor's metric count and latest time.
+   */
+  sensors(after: string | undefined, limit: number, metricsPerSensor: number): Promise<SensorMetricRow[]>;
   /** Raw readings of a sensor oldest first, ordered by (at, id). */
   readings(filter: ReadingFilter): Promise<ReadingRow[]>;
   /** Answers when PostgreSQL does (readiness). */
@@ -46,7 +50,6 @@ const AT_US = `(extract(epoch FROM at) * 1000000)::bigint::text`;
 /** The inverse, exact over years 1-9999 (whole seconds through float8 stay exact, microseconds added apart). */
 const fromEpochUs = (placeholder: string) =>
   `(to_timestamp(div(${placeholder}::bigint, 1000000)::float8) + mod(${placeholder}::bigint, 1000000) * interval '1 microsecond')`;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Collects values and hands out their placeholders, so conditions can be added one by one. */
 function parameters() {
@@ -82,13 +85,28 @@ WITH parts AS (${SPLIT_PARTS})
 SELECT date_trunc($9::text, t, 'UTC') AS start, sum(c)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max
 FROM parts GROUP BY 1 ORDER BY 1`;
 
-const SENSORS = (afterCondition: string, limit: string) => `
-WITH page AS (
-  SELECT DISTINCT sensor_id FROM sensor_metrics ${afterCondition} ORDER BY sensor_id LIMIT ${limit}
+// The page of sensors by a loose index scan (each step one probe of the primary key for the next
+// sensor id), so a sensor with many metrics costs one probe, not a scan of its rows; then, per sensor,
+// its metric count and latest time, and its first metrics by name.
+const SENSORS = (after: string, limit: string, metricsPerSensor: string) => `
+WITH RECURSIVE ids AS (
+  (SELECT sensor_id FROM sensor_metrics WHERE sensor_id > ${after} ORDER BY sensor_id LIMIT 1)
+  UNION ALL
+  SELECT (SELECT s.sensor_id FROM sensor_metrics s WHERE s.sensor_id > ids.sensor_id ORDER BY s.sensor_id LIMIT 1)
+  FROM ids WHERE ids.sensor_id IS NOT NULL
+), page AS (
+  SELECT sensor_id FROM ids WHERE sensor_id IS NOT NULL LIMIT ${limit}
 )
-SELECT s.sensor_id, s.metric, s.last_at, s.last_value, s.count::float8 AS count
-FROM sensor_metrics s JOIN page USING (sensor_id)
-ORDER BY s.sensor_id, s.metric`;
+SELECT p.sensor_id, t.metric_count, t.last_reading_at, m.metric, m.last_at, m.last_value, m.count::float8 AS count
+FROM page p
+CROSS JOIN LATERAL (
+  SELECT count(*)::float8 AS metric_count, max(last_at) AS last_reading_at FROM sensor_metrics WHERE sensor_id = p.sensor_id
+) t
+CROSS JOIN LATERAL (
+  SELECT metric, last_at, last_value, count FROM sensor_metrics WHERE sensor_id = p.sensor_id
+  ORDER BY metric LIMIT ${metricsPerSensor}
+) m
+ORDER BY p.sensor_id, m.metric`;
 
 interface EventDbRow {
   id: string;
@@ -100,6 +118,7 @@ interface EventDbRow {
   at_us: string;
   threshold: number;
   rule: string;
+  seq: string;
 }
 
 interface ReadingDbRow {
@@ -120,12 +139,15 @@ export function createRepository(pool: Pool): Repository {
       if (filter.type !== undefined) where.push(`type = ${p.add(filter.type)}`);
       if (filter.from !== undefined) where.push(`at >= ${p.add(iso(filter.from))}::timestamptz`);
       if (filter.to !== undefined) where.push(`at < ${p.add(iso(filter.to))}::timestamptz`);
-      if (filter.after)
+      if (filter.order === 'stored') {
+        if (filter.after !== undefined) where.push(`seq > ${p.add(filter.after)}::bigint`);
+      } else if (filter.after) {
         where.push(`(at, id) > (${fromEpochUs(p.add(filter.after.atUs))}, ${p.add(filter.after.id)}::text)`);
+      }
       const sql = `
-        SELECT id, sensor_id, metric, type, value, at, ${AT_US} AS at_us, threshold, rule
+        SELECT id, sensor_id, metric, type, value, at, ${AT_US} AS at_us, threshold, rule, seq::text AS seq
         FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY at, id LIMIT ${p.add(filter.limit)}`;
+        ORDER BY ${filter.order === 'stored' ? 'seq' : 'at, id'} LIMIT ${p.add(filter.limit)}`;
       const { rows } = await pool.query<EventDbRow>(sql, p.values);
       return rows.map((r) => ({
         id: r.id,
@@ -137,6 +159,7 @@ export function createRepository(pool: Pool): Repository {
         atUs: r.at_us,
         threshold: r.threshold,
         rule: r.rule,
+        seq: r.seq,
       }));
     },
 
@@ -150,18 +173,23 @@ export function createRepository(pool: Pool): Repository {
       return rows;
     },
 
-    async sensors(after, limit) {
+    async sensors(after, limit, metricsPerSensor) {
       const p = parameters();
-      const afterCondition = after === undefined ? '' : `WHERE sensor_id > ${p.add(after)}`;
+      // '' sorts before every sensor id, so no cursor is "after ''"
+      const sql = SENSORS(`${p.add(after ?? '')}::text`, p.add(limit), p.add(metricsPerSensor));
       const { rows } = await pool.query<{
         sensor_id: string;
+        metric_count: number;
+        last_reading_at: Date;
         metric: string;
         last_at: Date;
         last_value: number;
         count: number;
-      }>(SENSORS(afterCondition, p.add(limit)), p.values);
+      }>(sql, p.values);
       return rows.map((r) => ({
         sensorId: r.sensor_id,
+        metricCount: r.metric_count,
+        lastReadingAt: r.last_reading_at,
         metric: r.metric,
         lastAt: r.last_at,
         lastValue: r.last_value,

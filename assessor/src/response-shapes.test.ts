@@ -1,4 +1,4 @@
-import { decodeSensorKey, decodeTimeKey } from './cursor';
+import { decodeSensorKey, decodeStoredKey, decodeTimeKey } from './cursor';
 import {
   combine,
   compatEvent,
@@ -22,6 +22,7 @@ const event = (n: number, overrides: Partial<EventRow> = {}): EventRow => ({
   atUs: String(Date.UTC(2026, 10, 22, 10, 0, n, 120) * 1000),
   threshold: 95,
   rule: 'temperature >= 95',
+  seq: String(n),
   ...overrides,
 });
 
@@ -78,6 +79,21 @@ describe('events across sensors', () => {
       ],
       nextCursor: null,
     });
+  });
+
+  it('when ordered by storage, then nextCursor is always given: after the last event, or where the page started', () => {
+    const body = eventsBody([event(1, { seq: '11' }), event(2, { seq: '12' }), event(3, { seq: '13' })], 2, {
+      order: 'stored',
+    });
+    expect(body.events.map((e) => e.id)).toEqual(['e-1', 'e-2']);
+    expect(decodeStoredKey(body.nextCursor as string)).toBe('12');
+    // the last page still tells a follower where to ask again
+    const last = eventsBody([event(3, { seq: '13' })], 2, { order: 'stored', after: '12' });
+    expect(decodeStoredKey(last.nextCursor as string)).toBe('13');
+    const caughtUp = eventsBody([], 2, { order: 'stored', after: '13' });
+    expect(caughtUp).toEqual({ events: [], nextCursor: expect.any(String) });
+    expect(decodeStoredKey(caughtUp.nextCursor as string)).toBe('13');
+    expect(decodeStoredKey(eventsBody([], 2, { order: 'stored' }).nextCursor as string)).toBe('0');
   });
 });
 
@@ -152,13 +168,15 @@ describe('statistics', () => {
 describe('sensors', () => {
   const row = (sensorId: string, metric: string, lastAtMs: number, lastValue = 1, count = 1) => ({
     sensorId,
+    metricCount: sensorId === 'a' ? 2 : 1,
+    lastReadingAt: new Date(sensorId === 'a' ? 5000 : lastAtMs),
     metric,
     lastAt: new Date(lastAtMs),
     lastValue,
     count,
   });
 
-  it('when rows of several metrics are shaped, then each sensor has its metrics and its latest reading time', () => {
+  it('when rows of several metrics are shaped, then each sensor has its metrics, their count and its latest reading time', () => {
     const body = sensorsBody(
       [row('a', 'humidity', 2000, 40, 3), row('a', 'temperature', 5000, 21, 7), row('b', 'temperature', 1000)],
       5,
@@ -168,6 +186,7 @@ describe('sensors', () => {
         {
           sensorId: 'a',
           lastReadingAt: new Date(5000).toISOString(),
+          metricCount: 2,
           metrics: {
             humidity: { lastValue: 40, lastAt: new Date(2000).toISOString(), count: 3 },
             temperature: { lastValue: 21, lastAt: new Date(5000).toISOString(), count: 7 },
@@ -176,6 +195,7 @@ describe('sensors', () => {
         {
           sensorId: 'b',
           lastReadingAt: new Date(1000).toISOString(),
+          metricCount: 1,
           metrics: { temperature: { lastValue: 1, lastAt: new Date(1000).toISOString(), count: 1 } },
         },
       ],
@@ -188,6 +208,13 @@ describe('sensors', () => {
     expect(body.sensors.map((s) => s.sensorId)).toEqual(['a', 'b']);
     expect(body.sensors[1].metrics).toHaveProperty('y');
     expect(decodeSensorKey(body.nextCursor as string, () => true)).toBe('b');
+  });
+
+  it('when only the first metrics of a sensor are in the rows, then metricCount and lastReadingAt still speak for all of them', () => {
+    const first = { ...row('z', 'a1', 1000), metricCount: 250, lastReadingAt: new Date(9000) };
+    const body = sensorsBody([first, { ...first, metric: 'a2' }], 5);
+    expect(body.sensors[0]).toMatchObject({ metricCount: 250, lastReadingAt: new Date(9000).toISOString() });
+    expect(Object.keys(body.sensors[0].metrics)).toEqual(['a1', 'a2']);
   });
 });
 

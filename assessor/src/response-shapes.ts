@@ -1,6 +1,8 @@
 // Rows from the repository → the JSON bodies of the contract. Pure. Times are ISO-8601 in UTC with
 // milliseconds. Lists are fetched one item beyond the page so the cursor is given only when more exist.
-import { encodeSensorKey, encodeTimeKey } from './cursor';
+import { iso } from '../../shared/src';
+import { encodeSensorKey, encodeStoredKey, encodeTimeKey } from './cursor';
+import type { EventsAfter } from './query-params';
 import type { Bucket, TimeRange } from './time-windows';
 
 export interface EventRow {
@@ -14,6 +16,8 @@ export interface EventRow {
   atUs: string;
   threshold: number;
   rule: string;
+  /** storage sequence number (bigint as decimal text), for the cursor of order=stored */
+  seq: string;
 }
 
 export interface ReadingRow {
@@ -27,6 +31,10 @@ export interface ReadingRow {
 
 export interface SensorMetricRow {
   sensorId: string;
+  /** the sensor's metrics, all of them (the rows hold only the first few) */
+  metricCount: number;
+  /** the latest reading time of the sensor, over all its metrics */
+  lastReadingAt: Date;
   metric: string;
   lastAt: Date;
   lastValue: number;
@@ -53,8 +61,6 @@ export interface Summary {
   sum: number;
 }
 
-const iso = (date: Date) => date.toISOString();
-
 /** Splits rows fetched with limit + 1 into the page and the cursor of the next one (when there is one). */
 export function page<T>(
   rows: T[],
@@ -66,7 +72,19 @@ export function page<T>(
   return { items, nextCursor: cursorOf(items[items.length - 1]) };
 }
 
-const eventCursor = (row: EventRow) => encodeTimeKey('event', { atUs: row.atUs, id: row.id });
+/**
+ * A page of events and its cursor. By (at, id): a cursor only when more exist. By storage order
+ * (order=stored): always one, after the last event of the page or where the request started, so a
+ * follower always has a position to ask again from (an empty page means it has caught up).
+ */
+function eventsPage(rows: EventRow[], limit: number, position: EventsAfter) {
+  if (position.order === 'at') {
+    return page(rows, limit, (row) => encodeTimeKey('event', { atUs: row.atUs, id: row.id }));
+  }
+  const items = rows.slice(0, limit);
+  const last = items.length ? items[items.length - 1].seq : (position.after ?? '0');
+  return { items, nextCursor: encodeStoredKey(last) };
+}
 
 /**
  * The 2017 shape: the field named after the metric comes first (`{"temperature": 99, "at": ...}`), then
@@ -82,13 +100,18 @@ export function compatEvent(row: EventRow): Record<string, number | string> {
   return event;
 }
 
-export function sensorEventsBody(sensorId: string, rows: EventRow[], limit: number) {
-  const { items, nextCursor } = page(rows, limit, eventCursor);
+export function sensorEventsBody(
+  sensorId: string,
+  rows: EventRow[],
+  limit: number,
+  position: EventsAfter = { order: 'at' },
+) {
+  const { items, nextCursor } = eventsPage(rows, limit, position);
   return { sensorUuid: sensorId, events: items.map(compatEvent), ...(nextCursor ? { nextCursor } : {}) };
 }
 
-export function eventsBody(rows: EventRow[], limit: number) {
-  const { items, nextCursor } = page(rows, limit, eventCursor);
+export function eventsBody(rows: EventRow[], limit: number, position: EventsAfter = { order: 'at' }) {
+  const { items, nextCursor } = eventsPage(rows, limit, position);
   return {
     events: items.map((e) => ({
       id: e.id,
@@ -150,32 +173,35 @@ export function statisticsBody(
   return {
     sensorId: query.sensorId,
     metric: query.metric,
-    from: new Date(query.range.from).toISOString(),
-    to: new Date(query.range.to).toISOString(),
+    from: iso(query.range.from),
+    to: iso(query.range.to),
     bucket: query.bucket,
     buckets,
     total: summary(combine(rows)),
   };
 }
 
-/** Rows of (sensor, metric), ordered by sensor, for at most limit + 1 sensors. */
+/**
+ * Rows of (sensor, metric), ordered by sensor, for at most limit + 1 sensors. `metrics` holds the
+ * metrics of the rows (the first few by name); `metricCount` counts all the sensor's metrics.
+ */
 export function sensorsBody(rows: SensorMetricRow[], limit: number) {
   const sensors: Array<{
     sensorId: string;
     lastReadingAt: string;
+    metricCount: number;
     metrics: Record<string, { lastValue: number; lastAt: string; count: number }>;
   }> = [];
-  let lastAt = 0;
   for (const row of rows) {
     let sensor = sensors[sensors.length - 1];
     if (sensor?.sensorId !== row.sensorId) {
-      sensor = { sensorId: row.sensorId, lastReadingAt: iso(row.lastAt), metrics: {} };
+      sensor = {
+        sensorId: row.sensorId,
+        lastReadingAt: iso(row.lastReadingAt),
+        metricCount: row.metricCount,
+        metrics: {},
+      };
       sensors.push(sensor);
-      lastAt = row.lastAt.getTime();
-    }
-    if (row.lastAt.getTime() > lastAt) {
-      lastAt = row.lastAt.getTime();
-      sensor.lastReadingAt = iso(row.lastAt);
     }
     Object.defineProperty(sensor.metrics, row.metric, {
       value: { lastValue: row.lastValue, lastAt: iso(row.lastAt), count: row.count },

@@ -21,6 +21,9 @@ import {
 } from './response-shapes';
 import { MEASUREMENT_WINDOWS, rollingWindow, splitRange } from './time-windows';
 
+/** Metrics listed per sensor by GET /api/v1/sensors (the first by name; `metricCount` counts them all). */
+export const METRICS_PER_SENSOR = 100;
+
 export interface ApiConfig {
   defaultLimit: number;
   maxLimit: number;
@@ -46,7 +49,7 @@ export function createApiRouter(deps: { config: ApiConfig; repository: Repositor
   router.get(API_PATHS.sensorEvents, async (req: Request, res: Response) => {
     const q = parseSensorEventsQuery(req.params.sensorId, query(req), limits);
     const rows = await repo.events({ ...q, limit: q.limit + 1 });
-    res.json(sensorEventsBody(q.sensorId, rows, q.limit));
+    res.json(sensorEventsBody(q.sensorId, rows, q.limit, q));
   });
 
   router.get(API_PATHS.measurements, async (req: Request, res: Response) => {
@@ -76,14 +79,14 @@ export function createApiRouter(deps: { config: ApiConfig; repository: Repositor
 
   router.get(API_PATHS.sensors, async (req: Request, res: Response) => {
     const q = parseSensorsQuery(query(req), limits);
-    const rows = await repo.sensors(q.after, q.limit + 1);
+    const rows = await repo.sensors(q.after, q.limit + 1, METRICS_PER_SENSOR);
     res.json(sensorsBody(rows, q.limit));
   });
 
   router.get(API_PATHS.events, async (req: Request, res: Response) => {
     const q = parseEventsQuery(query(req), limits);
     const rows = await repo.events({ ...q, limit: q.limit + 1 });
-    res.json(eventsBody(rows, q.limit));
+    res.json(eventsBody(rows, q.limit, q));
   });
 
   return router;

@@ -10,15 +10,13 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeBatch } from '../../saver/src/writer';
-import type { Reading } from '../../shared/src';
+import { iso, type Reading } from '../../shared/src';
 import type { BenchContext } from './bench-context';
 import type { PgIngest, RateFigure } from './bench-result';
 import { readingSource } from './kafka-limits';
 
 const PLAIN = 'bench_ingest_plain';
 const INDEXED = 'bench_ingest_indexed';
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A reading as a CSV line for COPY (ids and sensor ids never hold commas or quotes). Pure. */
 export function csvLine(r: Reading): string {

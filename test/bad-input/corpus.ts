@@ -12,6 +12,7 @@
 // A case marked `bug` reveals a defect of the services as they are: it is kept, and it fails, until the
 // defect is fixed (then drop the mark).
 import { gzipSync } from 'node:zlib';
+import { iso } from '../../shared/src';
 
 export type Service = 'receiver' | 'assessor';
 
@@ -82,7 +83,6 @@ const utf8 = (text: string) => Buffer.from(text, 'utf8');
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 const json = (value: unknown) => utf8(JSON.stringify(value));
 const measurements = (sensorId: string) => `/api/v1/sensors/${sensorId}/measurements`;
-const iso = (ms: number) => new Date(ms).toISOString();
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
 /** A POST of a JSON-typed body to the receiver. */
