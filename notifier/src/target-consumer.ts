@@ -80,7 +80,7 @@ export function createTargetConsumer(deps: TargetConsumerDeps) {
         {
           producer: deps.producer,
           deadLetterTopic: deps.deadLetterTopic,
-          consumerGroup: sender.spec.groupId,
+          groupId: sender.spec.groupId,
           logger,
           counter: { inc: (n) => metrics.deadLettered.inc({ target: name }, n) },
         },
