@@ -4,10 +4,10 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down fault fault-cluster bench simulate clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench simulate token clean
 
 help: ## list the targets
-	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
@@ -29,6 +29,16 @@ infra-down: ## stop the Kafka broker and Alertmanager, and PostgreSQL/Redis only
 	infra/alertmanager.sh stop
 	infra/kafka.sh stop
 	infra/services.sh down
+
+infra-cluster-up: ## start what is missing of PostgreSQL, a 3-broker Kafka (KRaft, 127.0.0.1:19092-19094) and a Redis Cluster (3 masters, 3 replicas, 127.0.0.1:7001-7006)
+	infra/services.sh up
+	KAFKA_LOCAL_NODES=3 infra/kafka.sh start
+	infra/redis-cluster.sh start
+	@echo "KAFKA_BROKERS=$$(KAFKA_LOCAL_NODES=3 infra/kafka.sh brokers) REDIS_CLUSTER_NODES=$$(infra/redis-cluster.sh nodes)"
+
+infra-cluster-down: ## stop the 3-broker Kafka and the Redis Cluster (PostgreSQL is left to infra-down)
+	KAFKA_LOCAL_NODES=3 infra/kafka.sh stop
+	infra/redis-cluster.sh stop
 
 run: build ## infrastructure up, build, then the five services in the foreground (Ctrl-C stops them)
 	METRICS_STARTED_BY=run $(MAKE) --no-print-directory infra-up
@@ -63,6 +73,9 @@ bench: build infra-up ## throughput and latency on this machine; report in bench
 
 simulate: build ## sensors posting to a running receiver (ARGS="--rate 5000 --duration 30 --mode batch"; --help lists options)
 	node dist/bench/src/simulator.js $(ARGS)
+
+token: build ## create an access token (ARGS="--name ops --role operator"; --sensors 'site-7-*' for a sensor token; --list; --revoke NAME)
+	@node dist/shared/src/auth/token-cli.js $(ARGS)
 
 clean: ## remove build output
 	rm -rf dist coverage

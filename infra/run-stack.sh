@@ -62,12 +62,30 @@ trap stop_all INT TERM
 # date, unless ALERTMANAGER_URL says otherwise (set and empty: no Alertmanager).
 export ALERTMANAGER_URL=${ALERTMANAGER_URL-$("$repo/infra/alertmanager.sh" url)}
 
+# The services keep their own state (the generated admin token) in the same folder.
+export METRICS_STATE_DIR=$state_dir
 for svc in "${services[@]}"; do
   # Ctrl-C reaches every service through the terminal; SIGTERM (make stop) through stop_all.
   node "$repo/dist/$svc/src/main.js" 9>&- 2>&1 &
   pids+=($!)
 done
 echo "stack: started ${services[*]} (receiver :${RECEIVER_PORT:-8080}, assessor :${ASSESSOR_PORT:-8081}, Alertmanager ${ALERTMANAGER_URL:-off}); Ctrl-C or \`make stop\` stops them" >&2
+
+# The dashboard's login link, as Jupyter prints its own: once the assessor answers (its first start
+# generates the admin token into the state folder, mode 0600; METRICS_ADMIN_TOKEN replaces it). On the
+# terminal only: the token never goes into a service's log.
+(
+  port=${ASSESSOR_PORT:-8081}
+  for _ in $(seq 1200); do
+    if (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ -n ${METRICS_ADMIN_TOKEN:-} || -s $state_dir/admin-token ]]; then
+      token=${METRICS_ADMIN_TOKEN:-$(<"$state_dir/admin-token")}
+      echo "stack: dashboard (admin) http://127.0.0.1:$port/?token=$token" >&2
+      exit 0
+    fi
+    sleep 0.1
+  done
+) 9>&- &
+link_pid=$!
 
 # When one service exits on its own (a crash), stop the others rather than run half a pipeline.
 status=0
@@ -84,5 +102,6 @@ while :; do
     stop_all
   fi
 done
+kill "$link_pid" 2>/dev/null
 rm -f "$pid_file"
 exit $status
