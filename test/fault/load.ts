@@ -9,7 +9,9 @@
 //  - now and then re-sends a batch that was answered 200 (it could not know), at once or later;
 //  - rarely gives up on a batch that timed out twice (never answered: it may or may not be stored).
 // A batch answered 503/429 or refused at the connection is retried until answered 200. "Accepted" is
-// exact: a reading is accepted when some copy of it was answered 200.
+// exact: a reading is accepted when some copy of it was answered 200; one never accepted may be
+// stored only if the client could not know (a timeout, a cut connection, the 503 saying "some of
+// them may have been written").
 import { seededRandom } from '../../tester/src/seeded-random';
 
 export interface SentReading {
@@ -20,7 +22,8 @@ export interface SentReading {
   id: string;
   /**
    * accepted: some copy answered 200; unanswered: never 200, some copy timed out or failed on the
-   * client (it may have been written); refused: every copy was answered with an error (nothing written)
+   * client, or got the 503 that says some readings may have been written (it may be stored);
+   * refused: every copy was answered with an error that says nothing was written
    */
   outcome: 'accepted' | 'unanswered' | 'refused';
 }
@@ -29,7 +32,7 @@ export interface LoadResult {
   readings: SentReading[];
   /** HTTP requests sent */
   attempts: number;
-  /** attempts by outcome: HTTP status, 'timeout' (the client gave up) or 'network-error' */
+  /** attempts by outcome: HTTP status ('503-maybe-written': the 503 saying some may be written), 'timeout' (the client gave up) or 'network-error' */
   statuses: Record<string, number>;
   retries: {
     /** a batch re-sent at once after a timeout or an error */
@@ -77,6 +80,8 @@ interface Batch {
 }
 
 const PATIENT_TIMEOUT_MS = 15_000;
+/** Attempts after which the client cannot know whether its readings were written. */
+const UNKNOWN_OUTCOMES = new Set(['timeout', 'network-error', '503-maybe-written']);
 const IMPATIENT_ATTEMPTS = 3;
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -118,8 +123,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      await res.arrayBuffer();
+      const text = await res.text();
       status = String(res.status);
+      // the contract's one exception to "an error wrote nothing": a 503 that says some may be written
+      if (status === '503' && /may have been written/.test(text)) status = '503-maybe-written';
     } catch (err) {
       if ((err as Error).name === 'TimeoutError') status = 'timeout';
     }
@@ -235,7 +242,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       outcome:
         batch.answered200 > 0
           ? 'accepted'
-          : batch.outcomes.some((o) => o === 'timeout' || o === 'network-error')
+          : batch.outcomes.some((o) => UNKNOWN_OUTCOMES.has(o))
             ? 'unanswered'
             : 'refused',
     })),

@@ -3,7 +3,8 @@
 // at the end → the figures, and the problems that fail the run.
 //  - every accepted reading (some copy answered 200) is stored; none is stored twice;
 //  - a reading never answered 200 may be stored only when some copy of it timed out or failed on the
-//    client (the server may have completed it); one only ever answered with errors must not be;
+//    client (the server may have completed it) or got the 503 that says some readings may have been
+//    written; one only ever answered with errors that say nothing was written must not be;
 //  - the readings stored are exactly the readings in the topic;
 //  - the events stored are exactly those the rules imply for the topic's first copies (expected-events'
 //    oracle), and every counter is what the oracle ends with.
@@ -27,7 +28,7 @@ export interface VerdictInput {
 export interface Figures {
   sent: number;
   accepted: number;
-  /** never answered 200, some copy timed out or failed on the client */
+  /** never answered 200, some copy timed out, failed on the client or got "may have been written" */
   unanswered: number;
   /** never answered 200, every copy answered with an error */
   refused: number;
@@ -36,7 +37,7 @@ export interface Figures {
   duplicated: number;
   /** stored, never answered 200, some copy timed out or failed: allowed */
   storedUnanswered: number;
-  /** stored though every copy was answered with an error: a broken promise */
+  /** stored though every copy was answered "nothing was written": a broken promise */
   storedRefused: number;
   /** stored readings of the run's sensors that no sensor sent */
   storedNotSent: number;
