@@ -97,19 +97,37 @@ export function button(
   return h('button', { attrs: { type: 'button', ...attrs }, on: { click: onClick } }, label);
 }
 
-/** A table inside a scrolling box, so a wide table scrolls on a phone instead of widening the page. */
+/**
+ * A table inside a scrolling box, so a wide table scrolls on a phone instead of widening the page;
+ * below 600 px wide each row becomes a block of labelled cells (the labels are the headers).
+ */
 export function table(headers: readonly string[], rows: HTMLTableRowElement[], caption?: string): HTMLElement {
-  return h(
+  for (const tr of rows) labelCells(tr, headers);
+  const body = h('tbody', null, ...rows);
+  const wrap = h(
     'div',
-    { class: 'table-wrap', attrs: { tabindex: 0, role: 'region', 'aria-label': caption ?? headers.join(', ') } },
+    { class: 'table-wrap stack', attrs: { tabindex: 0, role: 'region', 'aria-label': caption ?? headers.join(', ') } },
     h(
       'table',
       null,
       caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
       h('thead', null, h('tr', null, ...headers.map((t) => h('th', { attrs: { scope: 'col' } }, t)))),
-      h('tbody', null, ...rows),
+      body,
     ),
   );
+  // rows added later (live updates) get their labels too
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) if (node instanceof HTMLTableRowElement) labelCells(node, headers);
+    }
+  }).observe(body, { childList: true });
+  return wrap;
+}
+
+function labelCells(tr: HTMLTableRowElement, headers: readonly string[]): void {
+  [...tr.cells].forEach((cell, i) => {
+    if (headers[i] !== undefined) cell.dataset.label = headers[i];
+  });
 }
 
 export function row(...cells: Child[]): HTMLTableRowElement {

@@ -5,6 +5,8 @@ import type { StatBucket } from './series';
 export interface SensorSummary {
   sensorId: string;
   lastReadingAt: string;
+  /** all the sensor's metrics; `metrics` holds the first ones by name */
+  metricCount?: number;
   metrics: Record<string, { lastValue: number; lastAt: string; count: number }>;
 }
 

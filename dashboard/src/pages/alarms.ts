@@ -147,7 +147,7 @@ export function renderAlarms(ctx: PageContext): void {
   function alarmRow(a: Alarm): HTMLTableRowElement {
     const tr = row(
       severityBadge(a.severity),
-      h('a', { attrs: { href: sensorHref(a.sensorId) } }, a.sensorId),
+      h('a', { class: 'sensor', attrs: { href: sensorHref(a.sensorId) } }, a.sensorId),
       h('span', null, h('span', { class: 'rule' }, a.rule), h('br'), h('span', { class: 'type muted' }, a.type)),
       h(
         'span',

@@ -90,7 +90,7 @@ export function renderEvents(ctx: PageContext): void {
               events.map((e) =>
                 row(
                   timeEl(e.at),
-                  e.sensorId ? h('a', { attrs: { href: sensorHref(e.sensorId) } }, e.sensorId) : '—',
+                  e.sensorId ? h('a', { class: 'sensor', attrs: { href: sensorHref(e.sensorId) } }, e.sensorId) : '—',
                   e.metric,
                   e.type,
                   formatValue(e.value),

@@ -98,7 +98,7 @@ export function renderLogs(ctx: PageContext): void {
                 return row(
                   timeEl(l.at),
                   levelBadge(String(l.level)),
-                  sensorId ? h('a', { attrs: { href: sensorHref(sensorId) } }, sensorId) : '—',
+                  sensorId ? h('a', { class: 'sensor', attrs: { href: sensorHref(sensorId) } }, sensorId) : '—',
                   l.source ?? '—',
                   h('span', { class: 'message' }, String(l.message ?? '')),
                 );

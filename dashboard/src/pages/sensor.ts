@@ -73,6 +73,9 @@ interface MetricChart {
   timeline?: Timeline;
   points: Point[];
   bucket: BucketChoice;
+  /** whether the bucket was picked automatically, and why a chosen one was not used */
+  auto: boolean;
+  refused?: string;
   thresholds: Threshold[];
 }
 
@@ -96,6 +99,14 @@ export function renderSensor(ctx: PageContext): void {
     for (const c of byMetric.values()) c.timeline?.destroy();
   });
 
+  // the panels start with their heading and a loading line, never as an empty box
+  for (const [box, id, text] of [
+    [alarmsBox, 'alarms-h', 'Alarms'],
+    [eventsBox, 'events-h', 'Events in this range'],
+    [logsBox, 'logs-h', 'Recent logs'],
+  ] as const) {
+    box.append(h('h2', { attrs: { id } }, text), notice('loading', 'Loading…'));
+  }
   ctx.root.append(
     h('div', { class: 'view-head' }, ctx.title('Sensor ', h('span', { class: 'id' }, sensorId)), badge.el),
     controls,
@@ -202,7 +213,25 @@ export function renderSensor(ctx: PageContext): void {
       .filter((e) => Number.isFinite(e.at));
   }
 
+  /** The summary line, from the points drawn (so live readings count too): the buckets cover the frame. */
+  function summarize(c: MetricChart): void {
+    const count = c.points.reduce((n, p) => n + p.count, 0);
+    const sum = c.points.reduce((n, p) => n + p.sum, 0);
+    const min = Math.min(...c.points.map((p) => p.min));
+    const max = Math.max(...c.points.map((p) => p.max));
+    const granularity = `${c.bucket.name} buckets${c.auto ? ' (automatic)' : ''}`;
+    replace(
+      c.summary,
+      count > 0
+        ? `${count} readings · avg ${formatValue(sum / count)} · min ${formatValue(min)} · max ${formatValue(max)} · ${granularity}`
+        : `No readings in this range (${granularity}).`,
+      c.refused ? h('span', { class: 'field-error' }, ` ${c.refused}; automatic instead.`) : null,
+      rules === 'missing' ? h('span', { class: 'muted' }, ' · thresholds: this server has no rules API yet') : null,
+    );
+  }
+
   function draw(c: MetricChart): void {
+    summarize(c);
     const data = {
       columns: columnsOf(c.points, c.bucket.ms),
       thresholds: c.thresholds,
@@ -239,15 +268,8 @@ export function renderSensor(ctx: PageContext): void {
     if (signal.aborted) return;
     c.bucket = resolved.bucket;
     c.points = pointsOf(stats.buckets ?? []);
-    const t = stats.total;
-    replace(
-      c.summary,
-      t && t.count > 0
-        ? `${t.count} readings · avg ${formatValue(t.avg)} · min ${formatValue(t.min)} · max ${formatValue(t.max)} · ${resolved.bucket.name} buckets${resolved.auto ? ' (automatic)' : ''}`
-        : `No readings in this range (${resolved.bucket.name} buckets).`,
-      resolved.refused ? h('span', { class: 'field-error' }, ` ${resolved.refused}; automatic instead.`) : null,
-      rules === 'missing' ? h('span', { class: 'muted' }, ' · thresholds: this server has no rules API yet') : null,
-    );
+    c.auto = resolved.auto;
+    c.refused = resolved.refused;
     draw(c);
   }
 
@@ -278,6 +300,7 @@ export function renderSensor(ctx: PageContext): void {
       plotBox,
       points: [],
       bucket: autoBucket(frame.to - frame.from, bucketList()),
+      auto: true,
       thresholds,
     };
   }
@@ -344,7 +367,7 @@ export function renderSensor(ctx: PageContext): void {
           charts,
           notice('empty', `No readings from ${sensorId} yet. Readings posted for this sensor appear here.`),
         );
-        charts.setAttribute('aria-busy', 'false');
+        await loadCharts(); // the events panel still shows what there is (events outlive readings)
         return;
       }
       replace(charts);

@@ -126,7 +126,7 @@ export function renderSensors(ctx: PageContext): void {
   function sensorRow(s: SensorSummary): HTMLTableRowElement {
     const metrics = Object.entries(s.metrics ?? {}).sort(([a], [b]) => a.localeCompare(b));
     return row(
-      h('a', { attrs: { href: sensorHref(s.sensorId) } }, s.sensorId),
+      h('a', { class: 'sensor', attrs: { href: sensorHref(s.sensorId) } }, s.sensorId),
       timeEl(s.lastReadingAt),
       metrics.length
         ? h(
@@ -141,6 +141,9 @@ export function renderSensors(ctx: PageContext): void {
                 h('span', { class: 'value', attrs: { title: m?.lastAt ?? '' } }, formatValue(m?.lastValue)),
               ),
             ),
+            (s.metricCount ?? 0) > metrics.length
+              ? h('li', { class: 'muted' }, `+${(s.metricCount ?? 0) - metrics.length} more`)
+              : null,
           )
         : '—',
       alarmCell(s.sensorId),
