@@ -1,5 +1,6 @@
-// The active alarms in PostgreSQL (the alarms table the saver keeps from the alarms topic), a page
-// at a time in the order of the partial index alarms_active, as AlarmStates for the re-send.
+// The alarms in PostgreSQL (the alarms table the saver keeps from the alarms topic) as AlarmStates
+// for the re-send: the active ones a page at a time in the order of the partial index alarms_active,
+// and given ones by id.
 import type { Pool } from 'pg';
 import type { AlarmState } from './alarm-message';
 
@@ -77,4 +78,10 @@ export async function activeAlarmsPage(pool: Pool, limit: number, after?: Page['
     alarms: rows.map(alarmFromRow),
     next: rows.length === limit ? { raisedAt: last.raised_at, id: last.id } : undefined,
   };
+}
+
+export async function alarmsById(pool: Pool, ids: string[]): Promise<AlarmState[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await pool.query<AlarmRow>(`SELECT ${COLUMNS} FROM alarms WHERE id = ANY($1)`, [ids]);
+  return rows.map(alarmFromRow);
 }

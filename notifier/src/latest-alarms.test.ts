@@ -42,6 +42,15 @@ describe('what was last posted to Alertmanager', () => {
     expect(latest.freshest(ackedRow)).toMatchObject({ acknowledged: true, acknowledgedBy: 'ops', version: 1 });
   });
 
+  it('lists the alarms last posted as active, with their partitions', () => {
+    const latest = createLatestAlarms(60_000);
+    const other = alarm({ id: 'c', sensorId: 's-9' });
+    latest.remember(raised, 0, 0);
+    latest.remember(other, 2, 0);
+    latest.remember(gone, 0, 1);
+    expect(latest.active()).toEqual([{ alarm: other, partition: 2 }]);
+  });
+
   it('forgets cleared alarms after the retention and everything of partitions it no longer owns', () => {
     const latest = createLatestAlarms(60_000);
     latest.remember(gone, 0, 0);

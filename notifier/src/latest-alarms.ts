@@ -19,6 +19,8 @@ export interface LatestAlarms {
    * label set was posted, else the row.
    */
   freshest(row: AlarmState): AlarmState | undefined;
+  /** the states posted as active, with their partitions */
+  active(): Array<{ alarm: AlarmState; partition: number }>;
   /** forgets cleared states posted longer ago than the retention, and everything of partitions no longer ours */
   prune(nowMs: number, owned?: ReadonlySet<number>): void;
   readonly size: number;
@@ -58,6 +60,11 @@ export function createLatestAlarms(retentionMs: number): LatestAlarms {
         acknowledgedBy: row.acknowledgedBy,
         comment: seen.comment ?? row.comment,
       };
+    },
+    active() {
+      return [...posted.values()]
+        .filter((entry) => entry.alarm.status === 'active')
+        .map(({ alarm, partition }) => ({ alarm, partition }));
     },
     prune(nowMs, owned) {
       for (const [key, entry] of posted) {

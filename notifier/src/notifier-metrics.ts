@@ -49,7 +49,7 @@ export function createNotifierMetrics(registry: Registry): NotifierMetrics {
     }),
     resent: new Counter({
       name: 'notifier_resent_alerts_total',
-      help: 'Active alarms sent to Alertmanager again (so it never times them out)',
+      help: 'Alarms sent to Alertmanager again from PostgreSQL: the active ones (so it never times them out), and ones posted as firing that were found cleared there',
       registers,
     }),
     resendFailures: new Counter({

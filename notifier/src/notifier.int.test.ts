@@ -177,6 +177,22 @@ describe('notifier with real Kafka, PostgreSQL and Alertmanager', () => {
       expect(await running.counter('notifier_sent_total', { target })).toBeGreaterThanOrEqual(4);
     });
 
+    it('when an alarm the re-send posted as firing is found cleared in PostgreSQL (a clear this instance never saw), then the next re-send resolves it', async () => {
+      const id = sensor('reconcile');
+      const raised = alarm({ sensorId: id, raisedAt: Date.now() - 60_000 });
+      await storeAlarm(pool, raised);
+      await running.notifier.resendNow();
+      expect(await firing(id)).toBeDefined();
+      // what the saver writes from a clear that went to Alertmanager through another instance
+      await pool.query(
+        "UPDATE alarms SET status = 'cleared', cleared_at = now(), cleared_by = 'rule', version = 2 WHERE id = $1",
+        [raised.id],
+      );
+      await running.notifier.resendNow();
+      // its endsAt was 3 minutes ahead: gone at once means resolved by that re-send
+      expect(await alertsOf(alertmanagerUrl, id)).toEqual([]);
+    });
+
     it('when a value on the alarms topic cannot be decoded, then it is dead-lettered and the alarms after it still reach Alertmanager', async () => {
       const deadLetters = await readTopic(kafka, config.kafka.deadLetterTopic);
       try {

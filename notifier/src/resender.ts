@@ -4,11 +4,15 @@
 // re-sends the alarms of the partitions its Alertmanager consumer owns: no two instances post the
 // same alarms, and every post of a partition's alarms, transition or re-send, goes through that
 // partition's lock and the record of what was posted last (latest-alarms.ts), so a stale row never
-// moves an alert back. A failed re-send is logged and counted; the next interval tries again.
+// moves an alert back. An alarm posted as firing that is no longer active in PostgreSQL is looked up
+// by id and, when cleared there, posted resolved: so an alert a stale row made fire again (a clear
+// this instance never saw, sent by the partition's previous owner while the saver lagged) is resolved
+// by the next pass, not left firing until its endsAt. A failed re-send is logged and counted; the
+// next interval tries again.
 import type { Pool } from 'pg';
 import type { Logger } from '../../shared/src';
 import type { AlarmState } from './alarm-message';
-import { activeAlarmsPage } from './alarm-rows';
+import { activeAlarmsPage, alarmsById } from './alarm-rows';
 import { postableAlert } from './alertmanager-payload';
 import { postJson } from './http-post';
 import type { createKeyedLock } from './keyed-lock';
@@ -41,11 +45,12 @@ export function createResender(deps: ResenderDeps) {
   let running: Promise<number> | undefined;
   let stopped = false;
 
-  async function postPartition(partition: number, rows: AlarmState[]): Promise<number> {
+  /** Posts the rows' alarms that are `status` once reconciled with what was posted last. */
+  async function postPartition(partition: number, rows: AlarmState[], status: AlarmState['status']): Promise<number> {
     return deps.lock.run(partition, async () => {
       const alarms = rows
         .map((row) => deps.latest.freshest(row))
-        .filter((a): a is AlarmState => a !== undefined && a.status === 'active');
+        .filter((a): a is AlarmState => a !== undefined && a.status === status);
       if (alarms.length === 0) return 0;
       const nowMs = Date.now();
       const options = { nowMs, activeForMs: deps.activeForMs, externalUrl: deps.externalUrl };
@@ -66,20 +71,39 @@ export function createResender(deps: ResenderDeps) {
     deps.latest.prune(Date.now(), owned);
     if (owned.size === 0) return 0;
     let sent = 0;
+    const seen = new Set<string>();
     let after: Awaited<ReturnType<typeof activeAlarmsPage>>['next'];
     do {
       const page = await activeAlarmsPage(deps.pool, ALERTS_PER_POST, after);
-      const byPartition = new Map<number, AlarmState[]>();
-      for (const alarm of page.alarms) {
-        const partition = deps.partitionOf(alarm.sensorId);
-        if (!owned.has(partition)) continue;
-        byPartition.set(partition, [...(byPartition.get(partition) ?? []), alarm]);
-      }
-      for (const [partition, rows] of byPartition) sent += await postPartition(partition, rows);
+      for (const alarm of page.alarms) seen.add(alarm.id);
+      for (const [partition, rows] of byOwnedPartition(page.alarms, owned))
+        sent += await postPartition(partition, rows, 'active');
       after = page.next;
     } while (after && !stopped);
+
+    // Posted as firing, and no longer active in PostgreSQL: cleared there (then resolve it), or not
+    // stored yet (then nothing to do).
+    const gone = deps.latest
+      .active()
+      .filter(({ alarm, partition }) => owned.has(partition) && !seen.has(alarm.id))
+      .map(({ alarm }) => alarm.id);
+    for (let i = 0; i < gone.length && !stopped; i += ALERTS_PER_POST) {
+      const rows = await alarmsById(deps.pool, gone.slice(i, i + ALERTS_PER_POST));
+      for (const [partition, cleared] of byOwnedPartition(rows, owned))
+        sent += await postPartition(partition, cleared, 'cleared');
+    }
     deps.metrics.resent.inc(sent);
     return sent;
+  }
+
+  function byOwnedPartition(alarms: AlarmState[], owned: ReadonlySet<number>): Map<number, AlarmState[]> {
+    const byPartition = new Map<number, AlarmState[]>();
+    for (const alarm of alarms) {
+      const partition = deps.partitionOf(alarm.sensorId);
+      if (!owned.has(partition)) continue;
+      byPartition.set(partition, [...(byPartition.get(partition) ?? []), alarm]);
+    }
+    return byPartition;
   }
 
   /** Runs a pass now unless one is running; never rejects. */
