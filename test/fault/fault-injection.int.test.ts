@@ -61,12 +61,22 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
     config = testConfig({ KAFKA_PARTITIONS: '6', ...topology.env });
     kafka = await kafkaWithTopics(config);
     if (topology.form === 'cluster') {
-      // the cluster form means nothing on topics with one replica
+      // the cluster form means nothing on topics with one replica; a new topic's metadata reaches
+      // every broker a moment after it is created
       const admin = kafka.admin();
       await admin.connect();
-      const { topics } = await admin.fetchTopicMetadata({ topics: [config.kafka.readingsTopic] });
-      await admin.disconnect();
-      expect(topics[0].partitions.map((p) => p.replicas.length)).toEqual(topics[0].partitions.map(() => 3));
+      try {
+        const replicas = await waitFor(
+          async () => {
+            const { topics } = await admin.fetchTopicMetadata({ topics: [config.kafka.readingsTopic] });
+            return topics[0]?.partitions.length ? topics[0].partitions.map((p) => p.replicas.length) : undefined;
+          },
+          { what: `the metadata of ${config.kafka.readingsTopic}`, timeoutMs: 30_000, intervalMs: 250 },
+        );
+        expect(replicas).toEqual(replicas.map(() => 3));
+      } finally {
+        await admin.disconnect();
+      }
     }
     pool = createPool({ ...config.postgres, poolSize: 2 }, silentLogger);
     mkdirSync(logDir, { recursive: true });
