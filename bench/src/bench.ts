@@ -160,10 +160,10 @@ export async function main(): Promise<number> {
 
     say('client library (rounds alternating with the simulator on one receiver)');
     const client = await measureClientThroughput(ctx);
-    const clientShare = `${int(client.clientReadingsPerSecond)} readings/s = ${Math.round(client.share * 100)}% of the simulator's ${int(client.simulatorReadingsPerSecond)}`;
+    const clientShare = `${Math.round(client.share * 100)}% of the simulator's rate (median of ${client.pairShares.length} back-to-back pairs of rounds: ${client.pairShares.map((x) => `${Math.round(x * 100)}%`).join(', ')}; ${int(client.clientReadingsPerSecond)} against ${int(client.simulatorReadingsPerSecond)} readings/s in all)`;
     say(`  ${clientShare}`);
     ctx.notes.push(
-      `client library (record(), batches of ${ctx.plan.receiver.batchItems * 2} readings, gzip, ${ctx.plan.receiver.batchConcurrency} in flight): ${clientShare} readings/s of raw batch posting (target >= ${CLIENT_TARGET_SHARE * 100}%); ${client.wireBytesPerReading.toFixed(1)} bytes a reading on the wire, ${client.counters.retried} retries, ${client.counters.dropped} dropped`,
+      `client library (record() with client ids and times, batches of ${ctx.plan.receiver.batchItems * 2} readings, gzip, ${ctx.plan.receiver.batchConcurrency} in flight) against the simulator's raw batch posting on one receiver: ${clientShare}; target >= ${CLIENT_TARGET_SHARE * 100}%; ${client.wireBytesPerReading.toFixed(1)} bytes a reading on the wire, ${client.counters.retried} retries, ${client.counters.dropped} dropped`,
     );
 
     say('processor');
