@@ -18,11 +18,7 @@ import { webhookMessage } from './webhook-payload';
 const alertmanagerUrl = provideAlertmanager();
 
 function notifierConfig(overrides: Record<string, string> = {}): Config {
-  const id = uniqueName('n');
   return testConfig({
-    KAFKA_ALARMS_TOPIC: `test-${id}.alarms`,
-    NOTIFIER_GROUP_ID: `test-${id}-notifier`,
-    NOTIFIER_STATUS_PORT: '0',
     NOTIFIER_NEW_TARGET_START: 'earliest',
     NOTIFIER_TIMEOUT_MS: '1000',
     NOTIFIER_RETRY_MAX_MS: '500',
