@@ -88,6 +88,8 @@ function problemsOf(c: BadInputCase, r: RawResponse): string[] {
   else if (!statusMatches(c.expected, r.status)) problems.push(`answered ${r.status}, expected ${c.expected}`);
   const fromApp = c.origin !== 'node' || /^application\/json/i.test(r.headers['content-type'] ?? '');
   if (r.status >= 400 && fromApp && c.method !== 'HEAD') problems.push(...errorShapeProblems(c, r));
+  if (c.maxAnswerBytes !== undefined && r.body.length > c.maxAnswerBytes)
+    problems.push(`answered ${r.body.length} bytes, more than ${c.maxAnswerBytes}`);
   if (r.status >= 200 && r.status < 300 && c.service === 'receiver' && c.method === 'POST') {
     const parsed = parseJson(r.body);
     if (!parsed.ok || !isObject(parsed.value) || parsed.value.result !== true)

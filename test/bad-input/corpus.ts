@@ -61,6 +61,8 @@ export interface BadInputCase {
   stores?: ExpectedReading[];
   /** a known defect this case reveals; the case fails until it is fixed */
   bug?: string;
+  /** the answer's body may not be larger (an error list must be bounded whatever the input) */
+  maxAnswerBytes?: number;
 }
 
 export interface CorpusContext {
@@ -306,7 +308,7 @@ export function buildCorpus(ctx: CorpusContext): BadInputCase[] {
       { field: 'body' },
     ),
     post(
-      'batch of 5000 items with 20 bad metric names each (105 000 errors listed)',
+      'batch of 5000 items with 20 bad metric names each (105 000 errors: the first 100 listed)',
       BATCH,
       json(
         Array.from({ length: 5000 }, () =>
@@ -314,7 +316,7 @@ export function buildCorpus(ctx: CorpusContext): BadInputCase[] {
         ),
       ),
       400,
-      { field: 'sensorId', index: 0 },
+      { field: 'sensorId', index: 0, maxAnswerBytes: 64 * 1024 },
     ),
   );
 
@@ -975,7 +977,9 @@ export function buildCorpus(ctx: CorpusContext): BadInputCase[] {
     assessorMethod('DELETE', '/api/v1/sensors', '/api/v1/sensors'),
     assessorMethod('HEAD', '/api/v1/sensors/{id}/events', events, 'not-5xx', { field: undefined }),
     assessorMethod('OPTIONS', '/api/v1/sensors/{id}/events', events, 'not-5xx', { field: undefined }),
-    assessorMethod('GET', '/', '/'),
+    // `/` is the dashboard's page (the build makes dist/dashboard); other unknown paths stay JSON 404s
+    assessorMethod('GET', '/ (the dashboard)', '/', '2xx', { field: undefined }),
+    assessorMethod('GET', '/nope', '/nope'),
     assessorMethod('GET', '/api/v1', '/api/v1'),
     assessorMethod('GET', '/api/v1/sensors/{id}', `/api/v1/sensors/${sensor}`),
     assessorMethod('GET', '/api/v1/sensors/{id}/unknown', `/api/v1/sensors/${sensor}/unknown`),
