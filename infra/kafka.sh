@@ -75,7 +75,8 @@ running_pid() {
   local pid
   pid=$(<"$pid_file")
   # the pid must be alive *and* be this node's broker (pids are reused after a reboot)
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && grep -q 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null || return 1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "kafka.Kafka $(props_file "$1")" || return 1
   echo "$pid"
 }
 

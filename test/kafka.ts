@@ -2,7 +2,7 @@
 // reading a topic from the beginning until a condition holds.
 import { randomUUID } from 'node:crypto';
 import { type Consumer, type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { type Config, createKafka, createLogger, ensureTopics, pipelineTopics } from '../shared/src';
+import { type Config, createKafka, createLogger, ensurePipelineTopics } from '../shared/src';
 import { waitFor } from './helpers';
 
 export const silentLogger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -12,7 +12,7 @@ export async function kafkaWithTopics(config: Config): Promise<Kafka> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, pipelineTopics(config.kafka), silentLogger);
+    await ensurePipelineTopics(admin, config.kafka, silentLogger);
   } finally {
     await admin.disconnect();
   }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import { v7 as uuidv7 } from 'uuid';
-import { createConsumer, createProducer, type Reading, readingCodec } from '../../shared/src';
+import { createConsumer, createProducer, pipelineTopics, type Reading, readingCodec } from '../../shared/src';
 import { seededRandom } from '../../tester/src/seeded-random';
 import type { BenchContext } from './bench-context';
 import type { RateFigure } from './bench-result';
@@ -65,12 +65,9 @@ export async function measureSendBatch(
   total: number,
   batch: number,
 ): Promise<RateFigure> {
-  await ctx.admin.createTopics({
-    topics: [
-      { topic, numPartitions: ctx.config.kafka.partitions, replicationFactor: ctx.config.kafka.replicationFactor },
-    ],
-    waitForLeaders: true,
-  });
+  // partitions, replication and min.insync.replicas as the pipeline's own topics on this cluster
+  const [spec] = pipelineTopics(ctx.config.kafka, (await ctx.admin.describeCluster()).brokers.length);
+  await ctx.admin.createTopics({ topics: [{ ...spec, topic }], waitForLeaders: true });
   const next = readingSource(`bench-${ctx.runId}-pre-`, 7);
   const toMessage = (r: Reading): Message => ({ key: r.sensorId, value: readingCodec.encode(r) });
   const producer = createProducer(ctx.kafka);

@@ -40,6 +40,16 @@ convict.addFormat({
   },
 });
 
+/** "auto" or a positive integer (replication settings: "auto" is decided from the cluster's brokers). */
+convict.addFormat({
+  name: 'auto-or-positive-int',
+  coerce: (value: string) => (value.trim() === 'auto' ? 'auto' : Number(value)),
+  validate: (value: unknown) => {
+    if (value !== 'auto' && (!Number.isInteger(value) || (value as number) < 1))
+      throw new Error('must be "auto" or a positive integer');
+  },
+});
+
 /** A web origin as browsers send it in the Origin header. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
@@ -96,10 +106,16 @@ export const schema = {
       env: 'KAFKA_PARTITIONS',
     },
     replicationFactor: {
-      doc: 'Replication factor of the topics when they are created (1 on a single broker, 3 on a cluster)',
-      format: positiveInt,
-      default: 1,
+      doc: 'Replication factor of the topics when they are created: "auto" is as many replicas as the cluster has brokers running, at most 3 (1 on a single broker), or a number',
+      format: 'auto-or-positive-int',
+      default: 'auto' as number | 'auto',
       env: 'KAFKA_REPLICATION_FACTOR',
+    },
+    minInsyncReplicas: {
+      doc: 'min.insync.replicas of the topics when they are created: the replicas a reading must be on before it is acknowledged (and answered 200); "auto" is 2 with 3 replicas or more, else 1',
+      format: 'auto-or-positive-int',
+      default: 'auto' as number | 'auto',
+      env: 'KAFKA_MIN_INSYNC_REPLICAS',
     },
     connectionTimeoutMs: {
       doc: 'Time to wait for a broker connection, in ms',
@@ -500,7 +516,8 @@ export interface KafkaConfig {
   alarmsTopic: string;
   deadLetterTopic: string;
   partitions: number;
-  replicationFactor: number;
+  replicationFactor: number | 'auto';
+  minInsyncReplicas: number | 'auto';
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   sessionTimeoutMs: number;

@@ -26,6 +26,7 @@ export * from './redis-keys';
 export * from './retry';
 export * from './rules';
 export * from './settings-table';
+export * from './topic-replication';
 export * from './http/openapi-access';
 export * from './http/openapi-common';
 export * from './service-setup';

@@ -2,6 +2,8 @@
 import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
 import type { KafkaConfig } from './config';
 import { kafkaLogCreator, type Logger } from './logger';
+import { retryUntilDone } from './retry';
+import { topicReplication } from './topic-replication';
 
 export function createKafka(config: KafkaConfig, service: string, logger: Logger): Kafka {
   return new Kafka({
@@ -55,10 +57,20 @@ export interface TopicSpec {
   topic: string;
   numPartitions: number;
   replicationFactor: number;
+  /** topic configs set at creation (kafkajs' ITopicConfig.configEntries) */
+  configEntries?: Array<{ name: string; value: string }>;
 }
 
-export function pipelineTopics(config: KafkaConfig): TopicSpec[] {
-  const spec = { numPartitions: config.partitions, replicationFactor: config.replicationFactor };
+/**
+ * The pipeline's topics as created on a cluster of `brokers` running brokers, replicated as
+ * topicReplication decides. min.insync.replicas is set on each replicated topic rather than left to
+ * the brokers' default, so that a 200 means as many copies whatever the brokers' configuration.
+ */
+export function pipelineTopics(config: KafkaConfig, brokers = 1): TopicSpec[] {
+  const { replicationFactor, minInsyncReplicas } = topicReplication(config, brokers);
+  const spec: Omit<TopicSpec, 'topic'> = { numPartitions: config.partitions, replicationFactor };
+  // A single replica is always its only in-sync one: nothing to set.
+  if (replicationFactor > 1) spec.configEntries = [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }];
   return [
     { topic: config.readingsTopic, ...spec },
     { topic: config.eventsTopic, ...spec },
@@ -68,23 +80,60 @@ export function pipelineTopics(config: KafkaConfig): TopicSpec[] {
 }
 
 /**
- * Creates the topics that are missing, with their partition counts, and waits for their leaders.
- * Safe to run from every service at once: "already exists" is success. An existing topic with other
- * partition counts is left alone (adding partitions would move sensors between partitions) and logged.
+ * ensureTopics of the pipeline's topics, replicated for the brokers the cluster has running now, and
+ * then known with their leaders to every broker: brokers learn of a new topic up to a few hundred ms
+ * apart, and kafkajs fails a consumer's subscription on one that has not yet (UNKNOWN_TOPIC_OR_PARTITION).
+ * Each broker is asked on a client of its own (kafkajs sends an admin's metadata requests to the
+ * broker it is connected to).
+ */
+export async function ensurePipelineTopics(admin: Admin, config: KafkaConfig, logger: Logger): Promise<void> {
+  const { brokers } = await admin.describeCluster();
+  const topics = pipelineTopics(config, brokers.length);
+  await ensureTopics(admin, topics, logger);
+  if (brokers.length < 2) return;
+  await Promise.all(
+    brokers.map(async ({ host, port }) => {
+      const one = createKafka({ ...config, brokers: [`${host}:${port}`] }, 'admin', logger).admin();
+      await one.connect();
+      try {
+        await metadataWithLeaders(
+          one,
+          topics.map((t) => t.topic),
+        );
+      } finally {
+        await one.disconnect();
+      }
+    }),
+  );
+}
+
+/**
+ * Creates the topics that are missing, with their partition counts, replication and configs, and
+ * waits for their leaders. Safe to run from every service at once: "already exists" is success. An
+ * existing topic with other partition counts or replicas is left alone (adding partitions would move
+ * sensors between partitions) and logged.
  */
 export async function ensureTopics(admin: Admin, topics: TopicSpec[], logger: Logger): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
   if (missing.length) {
     try {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
-      logger.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+      // Leaders are waited for below: kafkajs' waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION,
+      // which brokers other than the active controller answer until the new topic reaches them.
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
+      logger.info(
+        { topics: missing.map((t) => t.topic), replicationFactor: missing[0].replicationFactor },
+        'created topics',
+      );
     } catch (err) {
       // Another instance created them between listTopics and createTopics.
       if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
     }
   }
-  const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+  const metadata = await metadataWithLeaders(
+    admin,
+    topics.map((t) => t.topic),
+  );
   for (const t of metadata.topics) {
     const wanted = topics.find((s) => s.topic === t.name);
     if (wanted && t.partitions.length !== wanted.numPartitions) {
@@ -93,5 +142,42 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[], logger: Lo
         'topic exists with a different partition count; left as it is',
       );
     }
+    const replicas = t.partitions[0]?.replicas.length;
+    if (wanted && replicas !== undefined && replicas !== wanted.replicationFactor) {
+      logger.warn(
+        { topic: t.name, replicas, configured: wanted.replicationFactor },
+        'topic exists with a different replication factor; left as it is',
+      );
+    }
   }
+}
+
+/** Not yet: a broker that has not seen a new topic, or a partition whose leader is being elected. */
+const TOPIC_NOT_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** The topics' metadata once every partition has a leader, for at most `timeoutMs`. */
+async function metadataWithLeaders(
+  admin: Admin,
+  topics: string[],
+  timeoutMs = 30000,
+): ReturnType<Admin['fetchTopicMetadata']> {
+  const deadline = Date.now() + timeoutMs;
+  return retryUntilDone(
+    async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.topics.filter((t) => t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      if (leaderless.length) {
+        throw Object.assign(new Error(`no leader yet for partitions of ${leaderless.join(', ')}`), {
+          type: 'LEADER_NOT_AVAILABLE',
+        });
+      }
+      return metadata;
+    },
+    {
+      initialMs: 100,
+      maxMs: 1000,
+      isRetryable: (err) => TOPIC_NOT_READY.has((err as { type?: string }).type ?? ''),
+      shouldContinue: () => Date.now() < deadline,
+    },
+  );
 }

@@ -10,7 +10,7 @@ import { isDependencyDown } from './http/app-error';
 import type { ReadinessCheck } from './http/health';
 import { startHttpServer } from './http/http-server';
 import { createStatusApp } from './http/status-app';
-import { createKafka, createProducer, ensureTopics, pipelineTopics } from './kafka';
+import { createKafka, createProducer, ensurePipelineTopics } from './kafka';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { retryUntilDone } from './retry';
@@ -26,7 +26,7 @@ export async function connectKafka(
   const admin = kafka.admin();
   await admin.connect();
   lifecycle.onShutdown('kafka admin', () => admin.disconnect());
-  await ensureTopics(admin, pipelineTopics(config), logger);
+  await ensurePipelineTopics(admin, config, logger);
   return { kafka, admin };
 }
 

@@ -1,0 +1,48 @@
+import { loadConfig } from './config';
+import { pipelineTopics } from './kafka';
+
+describe('pipelineTopics', () => {
+  const config = loadConfig({ KAFKA_PARTITIONS: '4' }).kafka;
+
+  it('when the cluster has one broker, then the topics have one replica and no topic config', () => {
+    const topics = pipelineTopics(config, 1);
+    expect(topics.map((t) => t.topic)).toEqual(expect.arrayContaining(['metrics.readings', 'metrics.events']));
+    for (const t of topics) expect(t).toEqual({ topic: t.topic, numPartitions: 4, replicationFactor: 1 });
+  });
+
+  it('when the cluster has three brokers, then each topic has 3 replicas and min.insync.replicas 2', () => {
+    for (const t of pipelineTopics(config, 3)) {
+      expect(t).toEqual({
+        topic: t.topic,
+        numPartitions: 4,
+        replicationFactor: 3,
+        configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+      });
+    }
+  });
+
+  it('when the settings are given, then they win over auto', () => {
+    const fixed = loadConfig({ KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '2' }).kafka;
+    expect(pipelineTopics(fixed, 3)[0]).toMatchObject({
+      replicationFactor: 2,
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
+  });
+});
+
+describe('replication settings', () => {
+  it('when nothing is set, then both are auto', () => {
+    const { kafka } = loadConfig({});
+    expect([kafka.replicationFactor, kafka.minInsyncReplicas]).toEqual(['auto', 'auto']);
+  });
+
+  it('when set by environment, then they are numbers', () => {
+    const { kafka } = loadConfig({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: 'auto' });
+    expect([kafka.replicationFactor, kafka.minInsyncReplicas]).toEqual([3, 'auto']);
+  });
+
+  it('when invalid, then loading fails naming the setting', () => {
+    expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/kafka.replicationFactor/);
+    expect(() => loadConfig({ KAFKA_MIN_INSYNC_REPLICAS: 'two' })).toThrow(/kafka.minInsyncReplicas/);
+  });
+});
