@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench simulate token clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard simulate token clean
 
 help: ## list the targets
 	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -14,7 +14,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: node_modules/.package-lock.json ## install npm dependencies (npm ci) when package files changed
 
-build: install ## compile TypeScript into dist/
+build: install ## compile TypeScript into dist/, and the dashboard into dist/dashboard (Vite)
 	$(NPM) run --silent build
 
 lint: install ## ESLint, Prettier (format check) and the tsc type check
@@ -70,6 +70,10 @@ test_run: build ## the integration tester against a running stack (ARGS="-t full
 
 bench: build infra-up ## throughput and latency on this machine; report in bench/reports/latest.md (BENCH_QUICK=1: a smoke run of about a minute)
 	node dist/bench/src/bench.js
+	node dist/bench/src/dashboard-bench.js
+
+bench-dashboard: build infra-up ## the dashboard in Chromium: first load, 30-day chart, statistics request, JS size; report in bench/reports/dashboard.md
+	node dist/bench/src/dashboard-bench.js
 
 simulate: build ## sensors posting to a running receiver (ARGS="--rate 5000 --duration 30 --mode batch"; --help lists options)
 	node dist/bench/src/simulator.js $(ARGS)

@@ -1,40 +1,17 @@
-// A real browser for the dashboard's end-to-end tests: Debian's chromium (installed by .ci/run),
-// driven by playwright-core through its executablePath: a test tool's own browser download cannot
-// work here. The flags keep Chromium off the network (without them it tries to reach Google's
-// services at start and stalls). Each page records what must never happen: a dialog (an XSS payload
+// A real browser for the dashboard's end-to-end tests: Debian's chromium through playwright-core
+// (bench/src/headless-chromium.ts). Each page records what must never happen: a dialog (an XSS payload
 // that ran), a Content-Security-Policy violation, an uncaught error.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-extensions',
-  '--metrics-recording-only',
-  '--mute-audio',
-];
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/src/headless-chromium';
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 export const screenshotDir = path.resolve(__dirname, '..', '..', '.run', 'screenshots');
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does), or set CHROMIUM_PATH`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 60_000 });
-}
+export const launchBrowser = launchChromium;
 
 /** What a page did that a test must see: dialogs, CSP violations, page errors, console errors. */
 export interface PageWatch {

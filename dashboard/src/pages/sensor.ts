@@ -76,6 +76,8 @@ interface MetricChart {
   /** whether the bucket was picked automatically, and why a chosen one was not used */
   auto: boolean;
   refused?: string;
+  /** the load its points are from (events arriving for that load redraw it) */
+  loadedWith?: AbortSignal;
   thresholds: Threshold[];
 }
 
@@ -270,6 +272,7 @@ export function renderSensor(ctx: PageContext): void {
     c.points = pointsOf(stats.buckets ?? []);
     c.auto = resolved.auto;
     c.refused = resolved.refused;
+    c.loadedWith = signal;
     draw(c);
   }
 
@@ -323,14 +326,23 @@ export function renderSensor(ctx: PageContext): void {
     const { signal } = controller;
     charts.setAttribute('aria-busy', 'true');
     try {
-      await loadEvents(signal).catch((err: unknown) => {
-        if (signal.aborted) throw err;
-        events = [];
-      });
-      drawEvents();
+      // events and timelines are asked for at once; a timeline drawn before its events arrive is
+      // redrawn with them (a redraw of a few hundred points costs a millisecond or two)
+      const eventsLoaded = loadEvents(signal).then(
+        () => {
+          if (signal.aborted) return;
+          drawEvents();
+          for (const c of byMetric.values()) if (c.loadedWith === signal) draw(c);
+        },
+        () => {
+          if (signal.aborted) return;
+          events = [];
+          drawEvents();
+        },
+      );
       const shown = [...byMetric.values()];
-      if (!shown.length) return;
       const results = await Promise.allSettled(shown.map((c) => loadChart(c, signal)));
+      await eventsLoaded;
       results.forEach((r, i) => {
         if (r.status === 'rejected' && !signal.aborted) {
           replace(shown[i].summary, notice('error', `This timeline could not be loaded: ${describeError(r.reason)}`));
