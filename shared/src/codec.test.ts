@@ -6,6 +6,11 @@ import {
   PoisonMessageError,
   type Reading,
   readingCodec,
+  type RuleSetMessage,
+  ruleSetCodec,
+  schemaIdOf,
+  type SensorCommand,
+  commandCodec,
   type SensorEvent,
 } from './codec';
 
@@ -40,6 +45,26 @@ describe('Avro codecs against committed samples', () => {
       type: 'SENSOR_SILENT',
     };
     expect({ ...alarmCodec.decode(alarmCodec.encode(silent)) }).toEqual(silent);
+  });
+
+  it('when a command or a rule set is encoded, then it decodes to the same value with its own schema id', () => {
+    const command: SensorCommand = {
+      id: 'c1',
+      kind: 'clear_alarm',
+      sensorId: 's-1',
+      rule: 'temperature',
+      alarmId: 'a1',
+      by: 'ops',
+      comment: null,
+      at: 1795000000000,
+    };
+    const rules: RuleSetMessage = { version: 7, rules: '[]', at: 1795000000000 };
+    expect({ ...commandCodec.decode(commandCodec.encode(command)) }).toEqual(command);
+    expect({ ...ruleSetCodec.decode(ruleSetCodec.encode(rules)) }).toEqual(rules);
+    expect(schemaIdOf(commandCodec.encode(command))).toBe(4);
+    expect(schemaIdOf(Buffer.from(samples.reading.hex, 'hex'))).toBe(1);
+    expect(schemaIdOf(Buffer.from('{"temperature": 99}'))).toBeUndefined();
+    expect(() => readingCodec.decode(commandCodec.encode(command))).toThrow(PoisonMessageError);
   });
 
   it('frames values as magic byte 0 and a big-endian schema id', () => {

@@ -3,8 +3,10 @@
 // do not know" (a poison message, dead-lettered) from a value it can decode.
 import avro from 'avsc';
 import alarmSchema from '../avro/alarm.v1.avsc.json';
+import commandSchema from '../avro/command.v1.avsc.json';
 import eventSchema from '../avro/event.v1.avsc.json';
 import readingSchema from '../avro/reading.v1.avsc.json';
+import ruleSetSchema from '../avro/rule-set.v1.avsc.json';
 
 export interface Reading {
   id: string;
@@ -59,7 +61,26 @@ export interface AlarmMessage {
   at: number;
 }
 
-export const SCHEMA_IDS = { readingV1: 1, eventV1: 2, alarmV1: 3 } as const;
+/** An operator's action on a sensor, in the readings topic so it is applied in order with its readings. */
+export interface SensorCommand {
+  id: string;
+  kind: 'clear_alarm';
+  sensorId: string;
+  rule: string;
+  alarmId: string;
+  by: string;
+  comment: string | null;
+  at: number;
+}
+
+/** A version of the rule set on the compacted rules topic (rules: the JSON text of the set). */
+export interface RuleSetMessage {
+  version: number;
+  rules: string;
+  at: number;
+}
+
+export const SCHEMA_IDS = { readingV1: 1, eventV1: 2, alarmV1: 3, commandV1: 4, ruleSetV1: 5 } as const;
 
 const MAGIC = 0;
 const HEADER_BYTES = 5;
@@ -110,3 +131,10 @@ function createCodec<T>(schemaId: number, schema: object): Codec<T> {
 export const readingCodec: Codec<Reading> = createCodec<Reading>(SCHEMA_IDS.readingV1, readingSchema);
 export const eventCodec: Codec<SensorEvent> = createCodec<SensorEvent>(SCHEMA_IDS.eventV1, eventSchema);
 export const alarmCodec: Codec<AlarmMessage> = createCodec<AlarmMessage>(SCHEMA_IDS.alarmV1, alarmSchema);
+export const commandCodec: Codec<SensorCommand> = createCodec<SensorCommand>(SCHEMA_IDS.commandV1, commandSchema);
+export const ruleSetCodec: Codec<RuleSetMessage> = createCodec<RuleSetMessage>(SCHEMA_IDS.ruleSetV1, ruleSetSchema);
+
+/** The schema id of a framed value, or undefined when it is not framed as ours (consumers of the readings topic tell readings from commands by it). */
+export function schemaIdOf(buffer: Buffer | null): number | undefined {
+  return buffer && buffer.length >= HEADER_BYTES && buffer.readUInt8(0) === MAGIC ? buffer.readUInt32BE(1) : undefined;
+}
