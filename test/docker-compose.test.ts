@@ -202,10 +202,15 @@ describe('docker-compose.yml infrastructure', () => {
       .map((line) => {
         expect(line).toContain('--if-not-exists');
         const arg = (flag: string) => new RegExp(`${flag}[ =](\\S+)`).exec(line)?.[1];
+        const configEntries = [...line.matchAll(/--config[ =]([^=\s]+)=(\S+)/g)].map(([, name, value]) => ({
+          name,
+          value,
+        }));
         return {
           topic: arg('--topic'),
           numPartitions: Number(arg('--partitions')),
           replicationFactor: Number(arg('--replication-factor')),
+          ...(configEntries.length ? { configEntries } : {}),
         };
       });
     expect(created).toEqual(pipelineTopics(defaults.kafka));
@@ -214,6 +219,7 @@ describe('docker-compose.yml infrastructure', () => {
       'metrics.events',
       'metrics.alarms',
       'metrics.dead-letter',
+      'metrics.rules',
     ]);
     expect(defaults.kafka.partitions).toBe(6);
   });

@@ -93,6 +93,12 @@ export const schema = {
       default: 'metrics.alarms',
       env: 'KAFKA_ALARMS_TOPIC',
     },
+    rulesTopic: {
+      doc: 'Compacted topic of rule-set versions (Avro, key "rules", one partition): PUT /api/v1/rules publishes each version there, the processors apply the newest',
+      format: String,
+      default: 'metrics.rules',
+      env: 'KAFKA_RULES_TOPIC',
+    },
     deadLetterTopic: {
       doc: 'Topic where consumers put messages they cannot decode, with the error and origin in headers',
       format: String,
@@ -461,7 +467,7 @@ export const schema = {
       env: 'ASSESSOR_QUERY_TIMEOUT_MS',
     },
     auth: {
-      doc: 'off: reads are open (the original behaviour); on: reads need a viewer token. Writes (tokens, and later alarms and rules) always need their role',
+      doc: 'off: reads are open (the original behaviour); on: reads need a viewer token. Writes (tokens, alarm acks and clears, rules) always need their role',
       format: ['off', 'on'],
       default: 'off',
       env: 'ASSESSOR_AUTH',
@@ -471,6 +477,18 @@ export const schema = {
       format: Array,
       default: [] as string[],
       env: 'ASSESSOR_CORS_ORIGINS',
+    },
+    clearWaitMs: {
+      doc: "How long POST /api/v1/alarms/{id}/clear waits for the processor to apply the clear (in order with the sensor's readings) and the saver to store it, in ms: 200 with the cleared alarm when it did, else 202 with the alarm as it is (the clear still takes effect)",
+      format: positiveInt,
+      default: 5000,
+      env: 'ASSESSOR_CLEAR_WAIT_MS',
+    },
+    produceTimeoutMs: {
+      doc: 'Longest wait for Kafka to acknowledge what an alarm action or a rule change publishes (an ack, a clear command, a rule set) before answering 503, in ms',
+      format: positiveInt,
+      default: 5000,
+      env: 'ASSESSOR_PRODUCE_TIMEOUT_MS',
     },
   },
   auth: {
@@ -514,6 +532,7 @@ export interface KafkaConfig {
   readingsTopic: string;
   eventsTopic: string;
   alarmsTopic: string;
+  rulesTopic: string;
   deadLetterTopic: string;
   partitions: number;
   replicationFactor: number | 'auto';
@@ -593,6 +612,8 @@ export interface Config {
     queryTimeoutMs: number;
     auth: 'off' | 'on';
     corsOrigins: string[];
+    clearWaitMs: number;
+    produceTimeoutMs: number;
   };
   auth: { adminToken: string; failedChecksPerMinute: number };
   stateDir: string;

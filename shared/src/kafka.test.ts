@@ -4,14 +4,16 @@ import { pipelineTopics } from './kafka';
 describe('pipelineTopics', () => {
   const config = loadConfig({ KAFKA_PARTITIONS: '4' }).kafka;
 
+  const keyedBySensor = (brokers: number) => pipelineTopics(config, brokers).filter((t) => t.topic !== 'metrics.rules');
+
   it('when the cluster has one broker, then the topics have one replica and no topic config', () => {
-    const topics = pipelineTopics(config, 1);
+    const topics = keyedBySensor(1);
     expect(topics.map((t) => t.topic)).toEqual(expect.arrayContaining(['metrics.readings', 'metrics.events']));
     for (const t of topics) expect(t).toEqual({ topic: t.topic, numPartitions: 4, replicationFactor: 1 });
   });
 
   it('when the cluster has three brokers, then each topic has 3 replicas and min.insync.replicas 2', () => {
-    for (const t of pipelineTopics(config, 3)) {
+    for (const t of keyedBySensor(3)) {
       expect(t).toEqual({
         topic: t.topic,
         numPartitions: 4,
@@ -19,6 +21,25 @@ describe('pipelineTopics', () => {
         configEntries: [{ name: 'min.insync.replicas', value: '2' }],
       });
     }
+  });
+
+  it('when listed, then the rules topic is one compacted partition, replicated like the others', () => {
+    const rules = (brokers: number) => pipelineTopics(config, brokers).find((t) => t.topic === 'metrics.rules');
+    expect(rules(1)).toEqual({
+      topic: 'metrics.rules',
+      numPartitions: 1,
+      replicationFactor: 1,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    });
+    expect(rules(3)).toEqual({
+      topic: 'metrics.rules',
+      numPartitions: 1,
+      replicationFactor: 3,
+      configEntries: [
+        { name: 'min.insync.replicas', value: '2' },
+        { name: 'cleanup.policy', value: 'compact' },
+      ],
+    });
   });
 
   it('when the settings are given, then they win over auto', () => {

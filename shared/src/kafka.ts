@@ -71,11 +71,20 @@ export function pipelineTopics(config: KafkaConfig, brokers = 1): TopicSpec[] {
   const spec: Omit<TopicSpec, 'topic'> = { numPartitions: config.partitions, replicationFactor };
   // A single replica is always its only in-sync one: nothing to set.
   if (replicationFactor > 1) spec.configEntries = [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }];
+  // The rule sets: one key ("rules"), so one partition; compacted, so the newest version is kept for
+  // ever and a processor starting years later still reads it, while old versions go.
+  const rules: TopicSpec = {
+    topic: config.rulesTopic,
+    numPartitions: 1,
+    replicationFactor,
+    configEntries: [...(spec.configEntries ?? []), { name: 'cleanup.policy', value: 'compact' }],
+  };
   return [
     { topic: config.readingsTopic, ...spec },
     { topic: config.eventsTopic, ...spec },
     { topic: config.alarmsTopic, ...spec },
     { topic: config.deadLetterTopic, ...spec },
+    rules,
   ];
 }
 
