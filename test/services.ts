@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { Registry } from 'prom-client';
-import { type Config, createConsumer, createPool, createProducer } from '../shared/src';
+import { type Config, createConsumer, createPool, createProducer, type RedisClient } from '../shared/src';
 import { createProcessorFromConfig } from '../processor/src/processor';
 import { createProcessorMetrics } from '../processor/src/processor-metrics';
 import { createSaverFromConfig } from '../saver/src/saver';
@@ -16,8 +16,12 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startProcessor(config: Config, kafka: Kafka, options: { redis?: Redis } = {}): Promise<Running> {
-  const redis = options.redis ?? new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+export async function startProcessor(
+  config: Config,
+  kafka: Kafka,
+  options: { redis?: RedisClient } = {},
+): Promise<Running> {
+  const redis: RedisClient = options.redis ?? new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   const producer = createProducer(kafka);
   await producer.connect();
   const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);

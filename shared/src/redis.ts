@@ -38,6 +38,8 @@ export function createRedisClient(config: RedisConfig, logger: Logger): RedisCli
       lazyConnect: true,
       enableOfflineQueue: true,
       scaleReads: 'master',
+      // besides the refresh a MOVED or a closed connection triggers: a failover seen within 5 s
+      slotsRefreshInterval: 5000,
       clusterRetryStrategy: (attempt) => Math.min(100 * attempt, 2000),
       redisOptions: {
         maxRetriesPerRequest: 2,
