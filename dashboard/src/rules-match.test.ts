@@ -1,4 +1,4 @@
-import { globMatches, rulesFor } from './rules-match';
+import { globMatches, rulesFor, thresholdsFromEvents } from './rules-match';
 
 describe('rules of a sensor metric', () => {
   it('globs: * is any run of characters, anything else is itself', () => {
@@ -22,5 +22,21 @@ describe('rules of a sensor metric', () => {
     ];
     expect(rulesFor(rules, 'lab-1', 'temperature').map((r) => r.name)).toEqual(['hot', 'hotter']);
     expect(rulesFor(rules, 'field-1', 'temperature').map((r) => r.name)).toEqual(['hot']);
+  });
+});
+
+describe('thresholds from events (a server without the rules API)', () => {
+  it('one per rule and threshold of the metric', () => {
+    const events = [
+      { metric: 'temperature', rule: 'hot', threshold: 95 },
+      { metric: 'temperature', rule: 'hot', threshold: 95 },
+      { metric: 'temperature', rule: 'hotter', threshold: 105 },
+      { metric: 'humidity', rule: 'wet', threshold: 80 },
+      { metric: 'temperature', rule: 'odd', threshold: 'x' },
+    ];
+    expect(thresholdsFromEvents(events, 'temperature')).toEqual([
+      { rule: 'hot', threshold: 95 },
+      { rule: 'hotter', threshold: 105 },
+    ]);
   });
 });

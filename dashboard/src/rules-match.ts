@@ -38,3 +38,20 @@ export function rulesFor(rules: readonly RuleView[], sensorId: string, metric: s
       (!r.sensors?.length || r.sensors.some((p) => globMatches(p, sensorId))),
   );
 }
+
+/**
+ * Thresholds known from a metric's events (each event names its rule and threshold), for a server
+ * without the rules API: one line per (rule, threshold), the comparison unknown.
+ */
+export function thresholdsFromEvents(
+  events: ReadonlyArray<{ metric?: unknown; rule?: unknown; threshold?: unknown }>,
+  metric: string,
+): Array<{ rule: string; threshold: number }> {
+  const seen = new Map<string, { rule: string; threshold: number }>();
+  for (const e of events) {
+    if (e.metric !== metric || typeof e.threshold !== 'number' || !Number.isFinite(e.threshold)) continue;
+    const rule = typeof e.rule === 'string' ? e.rule : metric;
+    seen.set(`${rule}\u0000${e.threshold}`, { rule, threshold: e.threshold });
+  }
+  return [...seen.values()];
+}

@@ -318,8 +318,9 @@ describe('the dashboard in Chromium', () => {
   it('the sensor page at phone width in dark mode: charts fit the screen, the side panels follow', async () => {
     const { page: p, watch } = await page({ viewport: PHONE, colorScheme: 'dark' });
     await p.goto(url(`#/sensor/${sensorA}?range=6h`));
-    await p.locator('.plot[data-metric="humidity"][data-points]').waitFor();
-    await p.locator('.plot[data-metric="temperature"][data-points]').waitFor();
+    // both timelines at once, well before the 10 s refresh could make up for one that failed
+    await p.locator('.plot[data-metric="humidity"][data-points]').waitFor({ timeout: 5_000 });
+    await p.locator('.plot[data-metric="temperature"][data-points]').waitFor({ timeout: 5_000 });
     expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await screenshot(p, 'sensor-phone-dark');
     await expectClean(p, watch);

@@ -17,7 +17,7 @@ import { button, field, h, input, notice, replace, select } from '../dom';
 import { formatValue, timeEl } from '../format';
 import { followLive, liveBadge } from '../live-view';
 import type { PageContext } from '../page';
-import { type RuleView, rulesFor } from '../rules-match';
+import { type RuleView, rulesFor, thresholdsFromEvents } from '../rules-match';
 import { addReading, columnsOf, dropBefore, type Point, pointsOf } from '../series';
 import { levelBadge, severityBadge } from '../severity';
 import { customParams, fromLocalInput, PRESETS, resolveFrame, type TimeFrame, toLocalInput } from '../time-range';
@@ -78,7 +78,6 @@ interface MetricChart {
   refused?: string;
   /** the load its points are from (events arriving for that load redraw it) */
   loadedWith?: AbortSignal;
-  thresholds: Threshold[];
 }
 
 export function renderSensor(ctx: PageContext): void {
@@ -228,15 +227,31 @@ export function renderSensor(ctx: PageContext): void {
         ? `${count} readings · avg ${formatValue(sum / count)} · min ${formatValue(min)} · max ${formatValue(max)} · ${granularity}`
         : `No readings in this range (${granularity}).`,
       c.refused ? h('span', { class: 'field-error' }, ` ${c.refused}; automatic instead.`) : null,
-      rules === 'missing' ? h('span', { class: 'muted' }, ' · thresholds: this server has no rules API yet') : null,
+      rules === 'missing'
+        ? h('span', { class: 'muted' }, ' · thresholds from its events (this server has no rules API yet)')
+        : null,
     );
+  }
+
+  /** The rules' threshold lines; on a server without the rules API, those its events name. */
+  function thresholdsOf(metric: string): Threshold[] {
+    if (rules === 'missing') {
+      return thresholdsFromEvents(events, metric).map((t) => ({
+        label: `${t.rule} threshold ${t.threshold}`,
+        value: t.threshold,
+      }));
+    }
+    return rulesFor(rules, sensorId, metric).map((r) => ({
+      label: `${r.name ?? metric} ${r.comparison ?? '>='} ${r.threshold}${r.severity ? ` (${r.severity})` : ''}`,
+      value: r.threshold as number,
+    }));
   }
 
   function draw(c: MetricChart): void {
     summarize(c);
     const data = {
       columns: columnsOf(c.points, c.bucket.ms),
-      thresholds: c.thresholds,
+      thresholds: thresholdsOf(c.metric),
       events: eventMarks(c.metric),
       from: frame.from,
       to: frame.to,
@@ -251,12 +266,15 @@ export function renderSensor(ctx: PageContext): void {
 
   async function loadChart(c: MetricChart, signal: AbortSignal): Promise<void> {
     let resolved = resolveBucket(ctx.route.params.bucket, frame.to - frame.from, bucketList());
+    // several timelines ask at once: each one whose duration bucket was refused retries, not only
+    // the first to learn that the server knows minute, hour and day only
+    const askedLegacy = legacyBuckets;
     let stats: Statistics;
     try {
       stats = await statistics(c.metric, resolved.bucket, signal);
     } catch (err) {
       if (
-        !legacyBuckets &&
+        !askedLegacy &&
         err instanceof ApiError &&
         err.status === 400 &&
         (err.fieldMessage('bucket') || err.fieldMessage('tz'))
@@ -289,13 +307,6 @@ export function renderSensor(ctx: PageContext): void {
       summary,
       plotBox,
     );
-    const thresholds =
-      rules === 'missing'
-        ? []
-        : rulesFor(rules, sensorId, metric).map((r) => ({
-            label: `${r.name ?? metric} ${r.comparison ?? '>='} ${r.threshold}${r.severity ? ` (${r.severity})` : ''}`,
-            value: r.threshold as number,
-          }));
     return {
       metric,
       card: el,
@@ -304,13 +315,14 @@ export function renderSensor(ctx: PageContext): void {
       points: [],
       bucket: autoBucket(frame.to - frame.from, bucketList()),
       auto: true,
-      thresholds,
     };
   }
 
   async function loadEvents(signal: AbortSignal): Promise<void> {
+    // GET /api/v1/events (not the compat list): its events carry their rule and threshold
     const answer = await api<EventsPage>(
-      apiPath(`sensors/${enc(sensorId)}/events`, {
+      apiPath('events', {
+        sensorId,
         from: new Date(frame.from).toISOString(),
         to: new Date(frame.to).toISOString(),
         limit: 1000,
