@@ -105,7 +105,8 @@ export function createTransport(options: { maxSockets?: number } = {}): Transpor
       req.on('error', (err: NodeJS.ErrnoException) => {
         const e = new TransportError('network', `${err.code ?? 'error'}: ${err.message}`, { cause: err });
         // a kept-alive connection the server closed meanwhile: marked so the caller may resend once
-        (e as TransportError & { staleSocket?: boolean }).staleSocket = req.reusedSocket && !gotResponse;
+        (e as TransportError & { staleSocket?: boolean }).staleSocket =
+          req.reusedSocket && !gotResponse && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
         fail(e);
       });
       if (request.signal?.aborted) onAbort();
