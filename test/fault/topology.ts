@@ -127,7 +127,7 @@ export function cluster(): Topology {
   const nodeCount = brokers.split(',').length;
   return {
     form: 'cluster',
-    // topics on every broker; the brokers' min.insync.replicas (2) makes acks=-1 mean two copies at least
+    // topics on every broker (min.insync.replicas 2, set on them): acks=-1 means two copies at least
     env: { KAFKA_BROKERS: brokers, KAFKA_REPLICATION_FACTOR: '3', REDIS_CLUSTER_NODES: redisNodes },
     faults: [
       {
