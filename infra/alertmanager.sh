@@ -23,6 +23,8 @@ log_file=$state_dir/alertmanager.log
 url=http://127.0.0.1:$port
 
 log() { echo "alertmanager: $*" >&2; }
+# shellcheck source=infra/daemon.sh
+source "$repo/infra/daemon.sh"
 
 running_pid() {
   [[ -f $pid_file ]] || return 1
@@ -60,9 +62,12 @@ start() {
   install
   mkdir -p "$state_dir/data"
   : >"$log_file"
-  setsid "$binary" --config.file="$repo/infra/alertmanager/alertmanager.yml" \
-    --storage.path="$state_dir/data" --web.listen-address="127.0.0.1:$port" \
-    --cluster.listen-address= --log.format=json >>"$log_file" 2>&1 </dev/null 9>&- &
+  (
+    close_inherited_fds
+    exec setsid "$binary" --config.file="$repo/infra/alertmanager/alertmanager.yml" \
+      --storage.path="$state_dir/data" --web.listen-address="127.0.0.1:$port" \
+      --cluster.listen-address= --log.format=json >>"$log_file" 2>&1 </dev/null
+  ) &
   echo $! >"$pid_file"
   echo "${METRICS_STARTED_BY:-manual}" >"$starter_file"
   wait_ready "$!"

@@ -82,14 +82,8 @@ running_pid() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# In a subshell about to exec a daemon: closes every descriptor above 2.
-close_inherited_fds() {
-  local fd
-  for fd in /proc/$BASHPID/fd/*; do
-    fd=${fd##*/}
-    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
-  done
-}
+# shellcheck source=infra/daemon.sh
+source "$repo/infra/daemon.sh"
 
 brokers() {
   local n list=()

@@ -57,15 +57,8 @@ answers() { [[ $(cli "$1" ping 2>/dev/null) == PONG ]]; }
 info_field() { cli "$1" cluster info 2>/dev/null | tr -d '\r' | sed -n "s/^$2://p"; }
 role() { cli "$1" role 2>/dev/null | head -n1; }
 
-# In a subshell about to exec a daemon: closes every descriptor above 2 (a server that inherited, say,
-# the lock of `flock /tmp/metrics-it.lock ...` would hold it for its lifetime).
-close_inherited_fds() {
-  local fd
-  for fd in /proc/$BASHPID/fd/*; do
-    fd=${fd##*/}
-    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
-  done
-}
+# shellcheck source=infra/daemon.sh
+source "$repo/infra/daemon.sh"
 
 launch() {
   local port=$1 dir

@@ -14,6 +14,8 @@ redis_url=${REDIS_URL:-redis://127.0.0.1:6379}
 wait_timeout=${SERVICES_WAIT_TIMEOUT:-60}
 
 log() { echo "services: $*" >&2; }
+# shellcheck source=infra/daemon.sh
+source "$repo/infra/daemon.sh"
 
 # postgres://user@host:port/db?x → the same server's maintenance database, and the database name
 db_name=${database_url##*/}
@@ -37,7 +39,7 @@ postgres_up() {
       local version
       version=$(ls /etc/postgresql | sort -V | tail -n1)
       log "PostgreSQL does not answer at $admin_url: starting cluster $version/main"
-      pg_ctlcluster --skip-systemctl-redirect "$version" main start
+      (close_inherited_fds; exec pg_ctlcluster --skip-systemctl-redirect "$version" main start)
       echo "${METRICS_STARTED_BY:-manual}" >"$state_dir/started-postgres"
     else
       log "PostgreSQL does not answer at $admin_url and this machine has no cluster to start"
@@ -60,8 +62,11 @@ redis_up() {
       port=${port%%/*}
       log "Redis does not answer at $redis_url: starting redis-server on 127.0.0.1:$port"
       mkdir -p "$state_dir/redis"
-      redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
-        --dir "$state_dir/redis" --logfile "$state_dir/redis/redis.log" --pidfile "$state_dir/redis/redis.pid"
+      (
+        close_inherited_fds
+        exec redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+          --dir "$state_dir/redis" --logfile "$state_dir/redis/redis.log" --pidfile "$state_dir/redis/redis.pid"
+      )
       echo "${METRICS_STARTED_BY:-manual}" >"$state_dir/started-redis"
     else
       log "Redis does not answer at $redis_url and this machine has no redis-server"
