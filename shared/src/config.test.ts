@@ -1,4 +1,4 @@
-import { describeSettings, loadConfig } from './config';
+import { describeSettings, loadConfig, redisWaitReplicas } from './config';
 
 describe('loadConfig', () => {
   it('when nothing is set, then the defaults are the original deployment ports and rule', () => {
@@ -47,5 +47,21 @@ describe('describeSettings', () => {
       expect(row.env).toMatch(/^[A-Z][A-Z0-9_]+$/);
     }
     expect(new Set(rows.map((r) => r.env)).size).toBe(rows.length);
+  });
+});
+
+describe('Redis settings', () => {
+  it('when no cluster nodes are named (or the variable is empty), then the processor waits for no replica; on a cluster for one', () => {
+    expect(redisWaitReplicas(loadConfig({}))).toBe(0);
+    const empty = loadConfig({ REDIS_CLUSTER_NODES: '' });
+    expect([empty.redis.clusterNodes, redisWaitReplicas(empty)]).toEqual([[], 0]);
+    const cluster = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7001, 127.0.0.1:7002' });
+    expect([cluster.redis.clusterNodes, redisWaitReplicas(cluster)]).toEqual([['127.0.0.1:7001', '127.0.0.1:7002'], 1]);
+    expect(redisWaitReplicas(loadConfig({ PROCESSOR_REDIS_WAIT_REPLICAS: '2' }))).toBe(2);
+  });
+
+  it('when the wait or the key prefix is malformed, then loading fails', () => {
+    expect(() => loadConfig({ PROCESSOR_REDIS_WAIT_REPLICAS: 'some' })).toThrow(/auto or an integer/);
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'm{x}:' })).toThrow(/without \{ or \}/);
   });
 });

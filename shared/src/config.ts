@@ -650,6 +650,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     assessor: { ...config.assessor, corsOrigins },
     kafka: { ...config.kafka, brokers: config.kafka.brokers.map((b) => b.trim()).filter(Boolean) },
+    redis: { ...config.redis, clusterNodes: config.redis.clusterNodes.map((n) => n.trim()).filter(Boolean) },
     processor: { ...config.processor, rules: parseRules(config.processor.rules) },
   });
 }
