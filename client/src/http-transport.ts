@@ -1,10 +1,10 @@
 // One HTTP request to the receiver over keep-alive connections (node:http / node:https, no
 // dependency), with a deadline for the whole exchange. The answer is whatever the server said; only a
 // failure to get one (refused, reset, timed out, aborted) rejects, with a TransportError.
-import http from 'node:http';
-import https from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { promisify } from 'node:util';
-import zlib from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 const gzipAsync = promisify(zlib.gzip);
 
