@@ -12,6 +12,7 @@ import {
   retryAfter,
 } from '../../shared/src';
 import { METRICS_PER_SENSOR } from './routes';
+import { BUCKETS } from './statistics-buckets';
 import { tokensPaths } from './tokens-openapi';
 
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
@@ -121,10 +122,13 @@ export const assessorOpenApi = {
     },
     '/api/v1/sensors/{sensorId}/statistics': {
       get: {
-        summary: "Statistics of a sensor's metric over a range, per minute, hour or day",
+        summary: "Statistics of a sensor's metric over a range, per bucket (1m to 7d)",
         description:
-          'Buckets are aligned to UTC minutes, hours or days; the first and last may be partial (only the part inside ' +
-          '[from, to) counts). Buckets without readings are omitted. The range may span at most ASSESSOR_MAX_BUCKETS buckets.',
+          'Sub-day buckets (1m to 12h; minute and hour are 1m and 1h) have a fixed length and start at multiples of it in UTC, ' +
+          'whatever tz. Day buckets (1d, day) start at local midnight in tz, so a day may have 23 or 25 hours; week buckets (7d) ' +
+          'start on Monday at local midnight. The first and last bucket may be partial (only the part inside [from, to) counts). ' +
+          'Exact: whole minutes come from the per-minute rollups, partial ones from the raw readings. Buckets without readings ' +
+          'are omitted. The range may span at most ASSESSOR_MAX_BUCKETS buckets.',
         operationId: 'getSensorStatistics',
         parameters: [
           param('SensorId'),
@@ -136,7 +140,14 @@ export const assessorOpenApi = {
           },
           { name: 'from', in: 'query', required: true, schema: instant('Start of the range, included') },
           { name: 'to', in: 'query', required: true, schema: instant('End of the range, excluded; after from') },
-          { name: 'bucket', in: 'query', required: true, schema: { type: 'string', enum: ['minute', 'hour', 'day'] } },
+          { name: 'bucket', in: 'query', required: true, schema: { type: 'string', enum: [...BUCKETS] } },
+          {
+            name: 'tz',
+            in: 'query',
+            required: false,
+            description: 'IANA time zone day and week buckets are aligned to (default UTC); an unknown zone is a 400',
+            schema: { type: 'string', example: 'Europe/Berlin' },
+          },
         ],
         responses: {
           '200': {
@@ -149,7 +160,8 @@ export const assessorOpenApi = {
                 metric: { type: 'string' },
                 from: { type: 'string', format: 'date-time' },
                 to: { type: 'string', format: 'date-time' },
-                bucket: { type: 'string', enum: ['minute', 'hour', 'day'] },
+                bucket: { type: 'string', enum: [...BUCKETS] },
+                tz: { type: 'string', description: 'The tz of the request, when it gave one' },
                 buckets: { type: 'array', items: ref('Bucket') },
                 total: ref('Summary'),
               },

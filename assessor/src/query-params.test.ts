@@ -9,6 +9,7 @@ import {
   parseSensorsQuery,
   parseStatisticsQuery,
 } from './query-params';
+import { UTC } from './statistics-buckets';
 
 const limits = { defaultLimit: 100, maxLimit: 1000 };
 
@@ -186,7 +187,33 @@ describe('parseStatisticsQuery', () => {
       metric: 'temperature',
       range: { from: Date.parse(valid.from), to: Date.parse(valid.to) },
       bucket: 'hour',
+      zone: UTC,
     });
+  });
+
+  it('when a duration bucket and a zone are given, then both are typed and the zone name is kept to echo', () => {
+    const q = parseStatisticsQuery('s-1', { ...valid, bucket: '1d', tz: 'Europe/Berlin' }, 5000);
+    expect(q.bucket).toBe('1d');
+    expect(q.tz).toBe('Europe/Berlin');
+    expect(q.zone.name).toBe('Europe/Berlin');
+    expect(q.zone.offsetAt(Date.parse(valid.from))).toBe(3600_000);
+  });
+
+  it.each(['Mars/Olympus', '+01:00', 'Europe/Berlin;DROP', ''])('when tz is %j, then the 400 names tz', (tz) => {
+    expect(errorsOf(() => parseStatisticsQuery('s-1', { ...valid, bucket: '1d', tz }, 5000))).toEqual([
+      { field: 'tz', message: 'must be an IANA time zone name, e.g. Europe/Berlin or UTC' },
+    ]);
+  });
+
+  it('when tz is given twice, then the 400 names tz', () => {
+    expect(fieldsOf(() => parseStatisticsQuery('s-1', { ...valid, tz: ['UTC', 'UTC'] }, 5000))).toEqual(['tz']);
+  });
+
+  it('when local days are counted against the limit, then the zone decides which days the range touches', () => {
+    // 2026-11-22T10:00:30Z to 12:00Z is one day in UTC; from 23:30 local in Pacific/Kiritimati (+14) on, two
+    const late = { ...valid, from: '2026-11-22T09:30:00Z', bucket: '1d' };
+    expect(fieldsOf(() => parseStatisticsQuery('s-1', { ...late, tz: 'Pacific/Kiritimati' }, 1))).toEqual(['bucket']);
+    expect(parseStatisticsQuery('s-1', { ...late, tz: 'UTC' }, 1).bucket).toBe('1d');
   });
 
   it('when metric, from, to and bucket are missing, then each is named as required', () => {
@@ -197,7 +224,7 @@ describe('parseStatisticsQuery', () => {
 
   it('when the bucket is unknown, then the 400 names bucket', () => {
     expect(errorsOf(() => parseStatisticsQuery('s-1', { ...valid, bucket: 'week' }, 5000))).toEqual([
-      { field: 'bucket', message: 'must be one of minute, hour, day' },
+      { field: 'bucket', message: 'must be one of minute, hour, day, 1m, 5m, 15m, 30m, 1h, 3h, 6h, 12h, 1d, 7d' },
     ]);
   });
 

@@ -16,7 +16,8 @@ import {
   validationError,
 } from '../../shared/src';
 import { decodeSensorKey, decodeStoredKey, decodeTimeKey, type TimeKey } from './cursor';
-import { BUCKETS, type Bucket, bucketCount, type TimeRange } from './time-windows';
+import { BUCKETS, type Bucket, bucketCount, isBucket, type TimeZone, timeZone, UTC } from './statistics-buckets';
+import type { TimeRange } from './time-windows';
 
 export const DEFAULT_METRIC = 'temperature';
 
@@ -71,6 +72,10 @@ export interface StatisticsQuery {
   metric: string;
   range: TimeRange;
   bucket: Bucket;
+  /** the zone day and week buckets are aligned to (UTC unless `tz` was given) */
+  zone: TimeZone;
+  /** `tz` as given, echoed in the answer; absent when not given */
+  tz?: string;
 }
 
 export interface SensorsQuery {
@@ -224,17 +229,20 @@ export function parseMeasurementsQuery(sensorId: unknown, query: RawQuery): Meas
 
 /** GET /api/v1/sensors/{sensorId}/statistics */
 export function parseStatisticsQuery(sensorId: unknown, query: RawQuery, maxBuckets: number): StatisticsQuery {
-  const r = reader(query, ['metric', 'from', 'to', 'bucket']);
+  const r = reader(query, ['metric', 'from', 'to', 'bucket', 'tz']);
   const id = pathSensorId(r, sensorId);
   const metric = r.required('metric', r.metric(), 'the metric to summarise, e.g. temperature');
   const { from, to } = r.range();
   r.required('from', from, 'start of the range (included)');
   r.required('to', to, 'end of the range (excluded)');
   const bucketText = r.required('bucket', r.text('bucket'), BUCKETS.join(', '));
-  const bucket = BUCKETS.find((b) => b === bucketText);
+  const bucket = isBucket(bucketText) ? bucketText : undefined;
   if (bucketText !== undefined && !bucket) r.fail('bucket', `must be one of ${BUCKETS.join(', ')}`);
-  if (from !== undefined && to !== undefined && from < to && bucket) {
-    const count = bucketCount({ from, to }, bucket);
+  const tz = r.text('tz');
+  const zone = tz === undefined ? UTC : timeZone(tz);
+  if (!zone) r.fail('tz', 'must be an IANA time zone name, e.g. Europe/Berlin or UTC');
+  if (from !== undefined && to !== undefined && from < to && bucket && zone) {
+    const count = bucketCount({ from, to }, bucket, zone);
     if (count > maxBuckets) {
       r.fail(
         'bucket',
@@ -248,6 +256,8 @@ export function parseStatisticsQuery(sensorId: unknown, query: RawQuery, maxBuck
     metric: metric as string,
     range: { from: from as number, to: to as number },
     bucket: bucket as Bucket,
+    zone: zone as TimeZone,
+    ...(tz === undefined ? {} : { tz }),
   };
 }
 

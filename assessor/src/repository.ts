@@ -7,7 +7,8 @@ import { iso } from '../../shared/src';
 import type { TimeKey } from './cursor';
 import type { EventsAfter } from './query-params';
 import type { Aggregate, BucketRow, EventRow, ReadingRow, SensorMetricRow } from './response-shapes';
-import type { Bucket, RangeSplit, TimeRange } from './time-windows';
+import type { BucketGrouping } from './statistics-buckets';
+import type { RangeSplit, TimeRange } from './time-windows';
 
 export type EventFilter = EventsAfter & {
   sensorId?: string;
@@ -32,8 +33,8 @@ export interface Repository {
   events(filter: EventFilter): Promise<EventRow[]>;
   /** count, sum, min, max of one sensor's metric over the parts of a split range. */
   aggregate(sensorId: string, metric: string, split: RangeSplit): Promise<Aggregate>;
-  /** The same per UTC-aligned bucket, oldest first; buckets without readings are absent. */
-  buckets(sensorId: string, metric: string, split: RangeSplit, bucket: Bucket): Promise<BucketRow[]>;
+  /** The same per bucket (statistics-buckets.ts), oldest first; buckets without readings are absent. */
+  buckets(sensorId: string, metric: string, split: RangeSplit, grouping: BucketGrouping): Promise<BucketRow[]>;
   /**
    * The first `limit` sensors after `after`: for each, its first `metricsPerSensor` metrics by name
    * (one row each, ordered by sensor then metric), with the sensor's metric count and latest time.
@@ -80,10 +81,35 @@ const AGGREGATE = `
 WITH parts AS (${SPLIT_PARTS})
 SELECT coalesce(sum(c), 0)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max FROM parts`;
 
-const BUCKETS = `
+/**
+ * Fixed buckets: date_bin from year 1 (a UTC midnight, so the same grid as multiples since the epoch),
+ * plain arithmetic per row. Grouped over the UNION ALL, whose row count PostgreSQL cannot know the
+ * distinct values of: it then hashes the groups in memory (grouping readings_minute directly, it takes
+ * every minute for a group and sorts them all, spilling to disk for a month).
+ */
+const FIXED_BUCKETS = `
 WITH parts AS (${SPLIT_PARTS})
-SELECT date_trunc($9::text, t, 'UTC') AS start, sum(c)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max
+SELECT date_bin($9::interval, t, TIMESTAMPTZ '0001-01-01 00:00:00+00') AS start,
+  sum(c)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max
 FROM parts GROUP BY 1 ORDER BY 1`;
+
+/** Day and week buckets: the 1-based index of each row's bucket among the starts ($9). */
+const ZONED_BUCKETS = `
+WITH parts AS (${SPLIT_PARTS})
+SELECT width_bucket(t, $9::timestamptz[]) AS i, sum(c)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max
+FROM parts GROUP BY 1 ORDER BY 1`;
+
+/** The same, the rows first summed per quarter hour ($10), so width_bucket runs once per quarter hour. */
+const ZONED_BUCKETS_PRE_BINNED = `
+WITH parts AS (${SPLIT_PARTS}), bins AS (
+  SELECT date_bin($10::interval, t, TIMESTAMPTZ '0001-01-01 00:00:00+00') AS t,
+    sum(c) AS c, sum(s) AS s, min(mn) AS mn, max(mx) AS mx
+  FROM parts GROUP BY 1
+)
+SELECT width_bucket(t, $9::timestamptz[]) AS i, sum(c)::float8 AS count, sum(s) AS sum, min(mn) AS min, max(mx) AS max
+FROM bins GROUP BY 1 ORDER BY 1`;
+
+const interval = (ms: number) => `${ms} milliseconds`;
 
 // The page of sensors by a loose index scan (each step one probe of the primary key for the next
 // sensor id), so a sensor with many metrics costs one probe, not a scan of its rows; then, per sensor,
@@ -168,9 +194,18 @@ export function createRepository(pool: Pool): Repository {
       return rows[0];
     },
 
-    async buckets(sensorId, metric, split, bucket) {
-      const { rows } = await pool.query<BucketRow>(BUCKETS, [sensorId, metric, ...splitParameters(split), bucket]);
-      return rows;
+    async buckets(sensorId, metric, split, grouping) {
+      const common = [sensorId, metric, ...splitParameters(split)];
+      if (grouping.by === 'interval') {
+        const { rows } = await pool.query<BucketRow>(FIXED_BUCKETS, [...common, interval(grouping.ms)]);
+        return rows;
+      }
+      const { starts, preBinMs } = grouping;
+      const sql = preBinMs === null ? ZONED_BUCKETS : ZONED_BUCKETS_PRE_BINNED;
+      const values = [...common, starts.map(iso), ...(preBinMs === null ? [] : [interval(preBinMs)])];
+      const { rows } = await pool.query<Aggregate & { i: number }>(sql, values);
+      // every row is at or after the first start, so i >= 1
+      return rows.map(({ i, ...aggregate }) => ({ start: new Date(starts[Math.max(0, i - 1)]), ...aggregate }));
     },
 
     async sensors(after, limit, metricsPerSensor) {

@@ -3,7 +3,8 @@
 import { iso } from '../../shared/src';
 import { encodeSensorKey, encodeStoredKey, encodeTimeKey } from './cursor';
 import type { EventsAfter } from './query-params';
-import type { Bucket, TimeRange } from './time-windows';
+import type { Bucket } from './statistics-buckets';
+import type { TimeRange } from './time-windows';
 
 export interface EventRow {
   id: string;
@@ -162,8 +163,9 @@ export function combine(parts: Aggregate[]): Aggregate {
   return { count, sum, min, max };
 }
 
+/** `tz` is echoed when the request gave one (day and week buckets were aligned to it). */
 export function statisticsBody(
-  query: { sensorId: string; metric: string; range: TimeRange; bucket: Bucket },
+  query: { sensorId: string; metric: string; range: TimeRange; bucket: Bucket; tz?: string },
   rows: BucketRow[],
 ) {
   const buckets = rows
@@ -176,6 +178,7 @@ export function statisticsBody(
     from: iso(query.range.from),
     to: iso(query.range.to),
     bucket: query.bucket,
+    ...(query.tz === undefined ? {} : { tz: query.tz }),
     buckets,
     total: summary(combine(rows)),
   };

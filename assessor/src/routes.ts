@@ -19,6 +19,7 @@ import {
   sensorsBody,
   statisticsBody,
 } from './response-shapes';
+import { statisticsPlan } from './statistics-buckets';
 import { MEASUREMENT_WINDOWS, rollingWindow, splitRange } from './time-windows';
 
 /** Metrics listed per sensor by GET /api/v1/sensors (the first by name; `metricCount` counts them all). */
@@ -67,7 +68,8 @@ export function createApiRouter(deps: { config: ApiConfig; repository: Repositor
 
   router.get(API_PATHS.statistics, async (req: Request, res: Response) => {
     const q = parseStatisticsQuery(req.params.sensorId, query(req), config.maxBuckets);
-    const rows = await repo.buckets(q.sensorId, q.metric, splitRange(q.range), q.bucket);
+    const plan = statisticsPlan(q.range, q.bucket, q.zone);
+    const rows = await repo.buckets(q.sensorId, q.metric, plan.split, plan.grouping);
     res.json(statisticsBody(q, rows));
   });
 

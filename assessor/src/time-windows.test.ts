@@ -1,15 +1,4 @@
-import {
-  BUCKET_MS,
-  bucketCount,
-  bucketStart,
-  DAY_MS,
-  HOUR_MS,
-  MINUTE_MS,
-  type RangeSplit,
-  rollingWindow,
-  splitRange,
-  type TimeRange,
-} from './time-windows';
+import { DAY_MS, HOUR_MS, MINUTE_MS, type RangeSplit, rollingWindow, splitRange, type TimeRange } from './time-windows';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -91,25 +80,5 @@ describe('rollingWindow', () => {
     const split = splitRange(rollingWindow(now, 30 * DAY_MS));
     expect(split.minutes).toEqual({ from: t('2026-10-23T10:31:00Z'), to: t('2026-11-22T10:30:00Z') });
     expect(split.raw).toHaveLength(2);
-  });
-});
-
-describe('buckets', () => {
-  it('when a range is not aligned, then the partial first and last buckets count', () => {
-    const range = { from: t('2026-11-22T10:30:00Z'), to: t('2026-11-22T12:15:00Z') };
-    expect(bucketCount(range, 'hour')).toBe(3);
-    expect(bucketCount(range, 'minute')).toBe(105);
-    expect(bucketCount(range, 'day')).toBe(1);
-  });
-
-  it('when a range ends exactly on a boundary, then the bucket starting there is not counted', () => {
-    expect(bucketCount({ from: t('2026-11-22T00:00:00Z'), to: t('2026-11-24T00:00:00Z') }, 'day')).toBe(2);
-  });
-
-  it('when asked for a bucket start, then it is aligned to UTC', () => {
-    const at = t('2026-11-22T23:59:59.999-05:00');
-    expect(new Date(bucketStart(at, 'day')).toISOString()).toBe('2026-11-23T00:00:00.000Z');
-    expect(new Date(bucketStart(at, 'hour')).toISOString()).toBe('2026-11-23T04:00:00.000Z');
-    expect(BUCKET_MS.minute).toBe(MINUTE_MS);
   });
 });

@@ -1,17 +1,12 @@
 // Time arithmetic of the assessor, pure and in UTC epoch milliseconds: rolling windows measured back
-// from now, aligned buckets, and the split of a range into whole minutes (answered from the
-// readings_minute rollups) and the partial minutes at its edges (answered from the raw readings).
+// from now, and the split of a range into whole minutes (answered from the readings_minute rollups)
+// and the partial minutes at its edges (answered from the raw readings). Statistics buckets are in
+// statistics-buckets.ts.
 // The parts of a split are disjoint and cover the range exactly, so nothing is missed or counted twice.
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
-
-export const BUCKETS = ['minute', 'hour', 'day'] as const;
-export type Bucket = (typeof BUCKETS)[number];
-
-/** UTC has no daylight saving and JavaScript time no leap seconds: every bucket has a fixed length. */
-export const BUCKET_MS: Readonly<Record<Bucket, number>> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS };
 
 /** A half-open range [from, to) of epoch milliseconds. */
 export interface TimeRange {
@@ -55,14 +50,4 @@ export function splitRange(range: TimeRange): RangeSplit {
   if (from < firstWhole) raw.push({ from, to: firstWhole });
   if (endWhole < to) raw.push({ from: endWhole, to });
   return { minutes: { from: firstWhole, to: endWhole }, raw };
-}
-
-/** Start of the UTC-aligned bucket holding `ms`. */
-export const bucketStart = (ms: number, bucket: Bucket): number => floorTo(ms, BUCKET_MS[bucket]);
-
-/** How many aligned buckets the range touches, partial first and last ones included. */
-export function bucketCount(range: TimeRange, bucket: Bucket): number {
-  if (range.to <= range.from) return 0;
-  const size = BUCKET_MS[bucket];
-  return Math.floor((range.to - 1) / size) - Math.floor(range.from / size) + 1;
 }
