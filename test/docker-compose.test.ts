@@ -218,6 +218,7 @@ describe('docker-compose.yml infrastructure', () => {
       'metrics.readings',
       'metrics.events',
       'metrics.alarms',
+      'metrics.logs',
       'metrics.dead-letter',
       'metrics.rules',
     ]);

@@ -19,6 +19,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     KAFKA_EVENTS_TOPIC: `test-${id}.events`,
     KAFKA_ALARMS_TOPIC: `test-${id}.alarms`,
     KAFKA_RULES_TOPIC: `test-${id}.rules`,
+    KAFKA_LOGS_TOPIC: `test-${id}.logs`,
     KAFKA_DEAD_LETTER_TOPIC: `test-${id}.dead-letter`,
     KAFKA_PARTITIONS: '3',
     PROCESSOR_GROUP_ID: `test-${id}-processor`,

@@ -3,6 +3,8 @@ import {
   alarmCodec,
   type AlarmMessage,
   eventCodec,
+  type LogLine,
+  logCodec,
   PoisonMessageError,
   type Reading,
   readingCodec,
@@ -33,6 +35,18 @@ describe('Avro codecs against committed samples', () => {
     const bytes = Buffer.from(samples.alarm.hex, 'hex');
     expect({ ...alarmCodec.decode(bytes) }).toEqual(samples.alarm.value);
     expect(alarmCodec.encode(samples.alarm.value as AlarmMessage).toString('hex')).toBe(samples.alarm.hex);
+  });
+
+  it('when the log line sample is decoded, then it gives the sample value and re-encodes byte for byte', () => {
+    const bytes = Buffer.from(samples.log.hex, 'hex');
+    expect({ ...logCodec.decode(bytes) }).toEqual(samples.log.value);
+    expect(logCodec.encode(samples.log.value as LogLine).toString('hex')).toBe(samples.log.hex);
+    expect(schemaIdOf(bytes)).toBe(6);
+  });
+
+  it('when a log line has no source, then it round-trips as null', () => {
+    const line: LogLine = { ...(samples.log.value as LogLine), source: null, level: 'critical' };
+    expect({ ...logCodec.decode(logCodec.encode(line)) }).toEqual(line);
   });
 
   it('when an alarm has the nulls of a silence alarm, then they round-trip as nulls', () => {

@@ -5,6 +5,7 @@ import avro from 'avsc';
 import alarmSchema from '../avro/alarm.v1.avsc.json';
 import commandSchema from '../avro/command.v1.avsc.json';
 import eventSchema from '../avro/event.v1.avsc.json';
+import logSchema from '../avro/log.v1.avsc.json';
 import readingSchema from '../avro/reading.v1.avsc.json';
 import ruleSetSchema from '../avro/rule-set.v1.avsc.json';
 
@@ -80,7 +81,22 @@ export interface RuleSetMessage {
   at: number;
 }
 
-export const SCHEMA_IDS = { readingV1: 1, eventV1: 2, alarmV1: 3, commandV1: 4, ruleSetV1: 5 } as const;
+/** Log levels, least severe first (a query's `level` means that level and above). */
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A message of the logs topic: one log line of one sensor (times epoch ms). */
+export interface LogLine {
+  id: string;
+  sensorId: string;
+  level: LogLevel;
+  source: string | null;
+  message: string;
+  at: number;
+  receivedAt: number;
+}
+
+export const SCHEMA_IDS = { readingV1: 1, eventV1: 2, alarmV1: 3, commandV1: 4, ruleSetV1: 5, logV1: 6 } as const;
 
 const MAGIC = 0;
 const HEADER_BYTES = 5;
@@ -133,6 +149,7 @@ export const eventCodec: Codec<SensorEvent> = createCodec<SensorEvent>(SCHEMA_ID
 export const alarmCodec: Codec<AlarmMessage> = createCodec<AlarmMessage>(SCHEMA_IDS.alarmV1, alarmSchema);
 export const commandCodec: Codec<SensorCommand> = createCodec<SensorCommand>(SCHEMA_IDS.commandV1, commandSchema);
 export const ruleSetCodec: Codec<RuleSetMessage> = createCodec<RuleSetMessage>(SCHEMA_IDS.ruleSetV1, ruleSetSchema);
+export const logCodec: Codec<LogLine> = createCodec<LogLine>(SCHEMA_IDS.logV1, logSchema);
 
 /** The schema id of a framed value, or undefined when it is not framed as ours (consumers of the readings topic tell readings from commands by it). */
 export function schemaIdOf(buffer: Buffer | null): number | undefined {

@@ -99,6 +99,12 @@ export const schema = {
       default: 'metrics.rules',
       env: 'KAFKA_RULES_TOPIC',
     },
+    logsTopic: {
+      doc: 'Topic of accepted log lines (Avro, keyed by sensor id)',
+      format: String,
+      default: 'metrics.logs',
+      env: 'KAFKA_LOGS_TOPIC',
+    },
     deadLetterTopic: {
       doc: 'Topic where consumers put messages they cannot decode, with the error and origin in headers',
       format: String,
@@ -533,6 +539,7 @@ export interface KafkaConfig {
   eventsTopic: string;
   alarmsTopic: string;
   rulesTopic: string;
+  logsTopic: string;
   deadLetterTopic: string;
   partitions: number;
   replicationFactor: number | 'auto';

@@ -18,6 +18,7 @@ export * from './http/status-app';
 export * from './instants';
 export * from './kafka';
 export * from './lifecycle';
+export * from './log-lines';
 export * from './logger';
 export * from './message-validation';
 export * from './metrics';

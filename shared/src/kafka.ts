@@ -83,6 +83,7 @@ export function pipelineTopics(config: KafkaConfig, brokers = 1): TopicSpec[] {
     { topic: config.readingsTopic, ...spec },
     { topic: config.eventsTopic, ...spec },
     { topic: config.alarmsTopic, ...spec },
+    { topic: config.logsTopic, ...spec },
     { topic: config.deadLetterTopic, ...spec },
     rules,
   ];

@@ -137,4 +137,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_type_seq ON events (type, seq);
     `,
   },
+  {
+    version: 5,
+    name: 'log lines',
+    sql: `
+      -- Log lines (contract "Logs"), newest first in every list: the indexes hold (at, id) descending,
+      -- the keyset order of GET /api/v1/logs. level is a rank (shared/src/log-lines.ts: debug 10 ...
+      -- critical 50) so "that level and above" is a range. tsv is the message's words, for q: 'simple'
+      -- (no stemming, no stop words) because log text is not one natural language and a word searched
+      -- for (an error code, a host name) must match as written, only lower-cased.
+      CREATE TABLE logs (
+        id          text PRIMARY KEY,            -- deduplication key (receiver-assigned or c/<sensor>/<client id>)
+        sensor_id   text NOT NULL,
+        level       smallint NOT NULL CHECK (level IN (10, 20, 30, 40, 50)),
+        source      text,
+        message     text NOT NULL,
+        at          timestamptz NOT NULL,
+        received_at timestamptz NOT NULL,
+        tsv         tsvector GENERATED ALWAYS AS (to_tsvector('simple', message)) STORED
+      );
+      CREATE INDEX logs_sensor_at ON logs (sensor_id, at DESC, id DESC);
+      CREATE INDEX logs_at ON logs (at DESC, id DESC);
+      CREATE INDEX logs_level_at ON logs (level, at DESC, id DESC);
+      CREATE INDEX logs_tsv ON logs USING gin (tsv);
+    `,
+  },
 ];
