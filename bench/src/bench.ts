@@ -4,6 +4,7 @@
 //
 //   limits      raw kafkajs sendBatch (pre-loads a topic), raw consume, raw PostgreSQL ingest
 //   receiver    alone, simulator at full speed: batch requests, then single-reading requests
+//   auth        receiver throughput with RECEIVER_AUTH=on as a share of off, batch and single (auth-phase.ts)
 //   client      the client library (client/) against the simulator's raw batch posting, same receiver
 //   processor   alone on the pre-loaded topic
 //   saver       alone on the pre-loaded topic and the processor's events
@@ -18,6 +19,7 @@ import { type BenchContext, pidGroups, withCpu } from './bench-context';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import type { BenchResult } from './bench-result';
+import { AUTH_TARGET_SHARE, describeAuthCost, measureAuthCost } from './auth-phase';
 import { CLIENT_TARGET_SHARE, measureClientThroughput } from './client-phase';
 import { createCpuMeter } from './cpu-meter';
 import { measureConsume, measureSendBatch } from './kafka-limits';
@@ -158,6 +160,13 @@ export async function main(): Promise<number> {
     const single = await measureReceiver(ctx, 'single');
     say(`  single: ${int(single.load.requestsPerSecond)} requests/s`);
 
+    say('receiver with RECEIVER_AUTH on, against off (rounds alternating between two receivers)');
+    const auth = await measureAuthCost(ctx);
+    for (const line of describeAuthCost(auth)) {
+      say(`  ${line}`);
+      ctx.notes.push(line);
+    }
+
     say('client library (rounds alternating with the simulator on one receiver)');
     const client = await measureClientThroughput(ctx);
     const clientShare = `${Math.round(client.share * 100)}% of the simulator's rate (median of ${client.pairShares.length} back-to-back pairs of rounds: ${client.pairShares.map((x) => `${Math.round(x * 100)}%`).join(', ')}; ${int(client.clientReadingsPerSecond)} against ${int(client.simulatorReadingsPerSecond)} readings/s in all)`;
@@ -205,7 +214,7 @@ export async function main(): Promise<number> {
       }
     }
     const finishedAt = new Date();
-    const result: BenchResult & { clientThroughput: typeof client } = {
+    const result: BenchResult & { clientThroughput: typeof client; authCost: typeof auth } = {
       schema: 1,
       quick: plan.quick,
       startedAt: startedAt.toISOString(),
@@ -222,6 +231,7 @@ export async function main(): Promise<number> {
       receiverSingle: single.load,
       receiverProduces: { batch: batch.produces, single: single.produces },
       clientThroughput: client,
+      authCost: auth,
       processor: processed.figure,
       saver,
       endToEnd: e2e,
@@ -248,6 +258,15 @@ export async function main(): Promise<number> {
       say(`${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${t.measured} (${t.verdict})`);
     const clientTarget = judge(client.share, CLIENT_TARGET_SHARE, 'atLeast');
     say(`${clientTarget.met ? 'MET   ' : 'MISSED'} Client library: ${clientShare} (${clientTarget.verdict})`);
+    for (const [mode, m] of [
+      ['batch', auth.batch],
+      ['single-reading', auth.single],
+    ] as const) {
+      const t = judge(m.share, AUTH_TARGET_SHARE, 'atLeast');
+      say(
+        `${t.met ? 'MET   ' : 'MISSED'} Receiver with auth on, ${mode} requests: ${Math.round(m.share * 100)}% of auth off (${t.verdict})`,
+      );
+    }
     say('');
     say(
       `report: ${path.relative(process.cwd(), path.join(dir, `${name}.md`))} and .json (${(result.tookS / 60).toFixed(1)} min)`,

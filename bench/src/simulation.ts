@@ -24,6 +24,8 @@ export interface SimulationOptions {
   /** bodies carry an `id` (see reading-bodies.ts) */
   clientIds?: boolean;
   requestTimeoutMs?: number;
+  /** sent with every request (e.g. Authorization for a receiver with RECEIVER_AUTH=on) */
+  headers?: Readonly<Record<string, string>>;
   /** called about every `progressEveryMs` (default 250) and once at the end */
   onProgress?(progress: SimulationProgress): void;
   progressEveryMs?: number;
@@ -68,7 +70,14 @@ interface Answer {
   status: string;
 }
 
-function post(agent: http.Agent, base: URL, path: string, body: string, timeoutMs: number): Promise<Answer> {
+function post(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  body: string,
+  timeoutMs: number,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Promise<Answer> {
   return new Promise((resolve) => {
     const req = http.request(
       {
@@ -77,7 +86,7 @@ function post(agent: http.Agent, base: URL, path: string, body: string, timeoutM
         port: base.port || 80,
         method: 'POST',
         path,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        headers: { ...extraHeaders, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
         timeout: timeoutMs,
       },
       (res) => {
@@ -173,7 +182,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       readingsSent += request.readings.length;
       const sentAt = performance.now();
       lastSentMs = sentAt - start;
-      const answer = await post(agent, base, request.path, request.body, timeoutMs);
+      const answer = await post(agent, base, request.path, request.body, timeoutMs, options.headers);
       const answeredAt = performance.now();
       latency.record(answeredAt - sentAt);
       lastAnswerMs = answeredAt - start;
