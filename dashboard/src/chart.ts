@@ -59,7 +59,19 @@ export function createTimeline(
 
   const aligned = (): uPlot.AlignedData => {
     const { x, avg, min, max } = data.columns;
-    return [x, avg, min, max, ...data.thresholds.map((t) => x.map(() => t.value))];
+    if (!data.thresholds.length) return [x, avg, min, max];
+    // threshold lines span the whole frame: points at its edges, empty for the data series
+    const from = data.from / 1000;
+    const to = data.to / 1000;
+    const head = !x.length || from < x[0] ? 1 : 0;
+    const tail = !x.length || to > x[x.length - 1] ? 1 : 0;
+    const pad = <T>(column: readonly T[], edge: T): T[] => [
+      ...(head ? [edge] : []),
+      ...column,
+      ...(tail ? [edge] : []),
+    ];
+    const xs = [...(head ? [from] : []), ...x, ...(tail ? [to] : [])];
+    return [xs, pad(avg, null), pad(min, null), pad(max, null), ...data.thresholds.map((t) => xs.map(() => t.value))];
   };
 
   const build = () => {

@@ -12,6 +12,8 @@ import { assessorHas, dashboardBuilt, type Stack, startStack } from './stack';
 const run = randomUUID().slice(0, 8);
 const sensorA = `e2e-${run}-a`;
 const sensorB = `e2e-${run}-b`;
+/** the sensor whose stored events carry the payloads */
+const sensorX = `e2e-${run}-x`;
 const MINUTE = 60_000;
 const HISTORY_MINUTES = 360;
 
@@ -82,8 +84,9 @@ describe('the dashboard in Chromium', () => {
       readings.push({
         sensorId: sensorA,
         at: base - k * MINUTE,
-        temperature: warning ? 96 + (k - 100) : 20 + 5 * Math.sin(k / 20),
-        humidity: 40 + (k % 10),
+        // a slow wave with a little jitter, so coarser buckets show a min/max band
+        temperature: warning ? 96 + (k - 100) : 20 + 5 * Math.sin(k / 20) + ((k * 7) % 10) / 10,
+        humidity: 45 + 4 * Math.cos(k / 45) + ((k * 3) % 7) / 10,
       });
     }
     await stack.post(readings);
@@ -124,7 +127,7 @@ describe('the dashboard in Chromium', () => {
       expect(await row.locator('[data-metric="temperature"] .value').textContent()).toBe(
         (20 + 5 * Math.sin(0)).toString(),
       );
-      expect(await row.locator('[data-metric="humidity"]').textContent()).toContain('40');
+      expect(await row.locator('[data-metric="humidity"] .value').textContent()).toBe('49');
       await screenshot(p, name);
       await expectClean(p, watch);
     }
@@ -165,6 +168,24 @@ describe('the dashboard in Chromium', () => {
     expect(lastStatistics(watch, 'temperature')?.searchParams.get('bucket')).toBe(legacy ? 'hour' : '15m');
     expect(p.url()).toContain(`bucket=${legacy ? 'hour' : '15m'}`);
     await screenshot(p, 'sensor-1h-coarse');
+
+    // 24 hours, automatic again: hourly buckets (at most 1,000 points), each with its min/max band
+    await p.selectOption('select[name="bucket"]', 'auto');
+    await p.click('button[data-range="24h"]');
+    const day = await waitFor(() => {
+      const last = lastStatistics(watch, 'temperature');
+      return last?.searchParams.get('bucket') === (legacy ? 'hour' : '5m') ? last : undefined;
+    });
+    const plot = p.locator('.plot[data-metric="temperature"]');
+    await waitFor(async () => (await plot.getAttribute('data-from')) === day.searchParams.get('from'), {
+      what: 'the 24 h frame drawn',
+    });
+    const dayAnswer = (await (await fetch(`${stack.assessor}${day.pathname}${day.search}`)).json()) as {
+      buckets: unknown[];
+    };
+    expect(await points(p, 'temperature')).toBe(dayAnswer.buckets.length);
+    expect(p.url()).not.toContain('bucket=');
+    await screenshot(p, 'sensor-24h', false);
     await expectClean(p, watch);
   });
 
@@ -203,7 +224,7 @@ describe('the dashboard in Chromium', () => {
     await p.goto(url(`#/sensor/${sensorA}?range=1h&metric=humidity`));
     const summary = p.locator('section[data-metric="humidity"] .summary');
     await waitFor(async () => /readings/.test((await summary.textContent()) ?? ''), { what: 'the 1 h summary' });
-    // history humidity is 40-49: a maximum of 99.5 can only be the new reading (the frame slides
+    // history humidity is 41-49.6: a maximum of 99.5 can only be the new reading (the frame slides
     // while the test waits, so counts may lose a reading at the old end; the maximum cannot)
     expect(await summary.textContent()).not.toContain('max 99.5');
     await p.locator(`.live[data-state="${has.stream ? 'live' : 'polling'}"]`).waitFor();
@@ -233,7 +254,7 @@ describe('the dashboard in Chromium', () => {
       await stack.pool.query(
         `INSERT INTO events (id, sensor_id, metric, type, value, at, threshold, rule, warnings_for_event, reading_id)
          VALUES ($1, $2, $3, $4, 1, $5, 95, $6, 3, $1)`,
-        [`xss-${run}-${i}`, sensorA, `temperature${payload}`, `T${payload}`, at, `r${payload}`],
+        [`xss-${run}-${i}`, sensorX, `temperature${payload}`, `T${payload}`, at, `r${payload}`],
       );
     }
     const { page: p, watch } = await page();
@@ -242,10 +263,14 @@ describe('the dashboard in Chromium', () => {
     expect(await p.locator('main img, main script, main svg').count()).toBe(0);
     await screenshot(p, 'xss-sensors');
 
-    await p.goto(url(`#/events?sensorId=${sensorA}&range=7d`));
+    await p.goto(url(`#/events?sensorId=${sensorX}&range=7d`));
     for (const payload of XSS) await p.getByText(`T${payload}`, { exact: true }).waitFor();
     expect(await p.locator('main img, main script, main svg').count()).toBe(0);
     await screenshot(p, 'xss-events');
+    // the sensor's own page lists them beside its (empty) timelines
+    await p.goto(url(`#/sensor/${sensorX}?range=7d`));
+    for (const payload of XSS) await p.locator('aside').getByText(`T${payload}`, { exact: true }).waitFor();
+    expect(await p.locator('main img, main script, main svg').count()).toBe(0);
 
     // a crafted link: the sensor id of the URL is shown as a heading, the API's 400 as a message
     await p.goto(url(`#/sensor/${encodeURIComponent(XSS[0])}`));

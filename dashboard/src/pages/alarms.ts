@@ -9,6 +9,7 @@ import { sensorHref } from '../route';
 import { can } from '../session';
 import { SEVERITIES, severityBadge } from '../severity';
 import type { Alarm, AlarmsPage } from '../types';
+import { drawPager } from './list-view';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['status', 'severity', 'sensorId', 'rule', 'acknowledged'] as const;
@@ -214,16 +215,7 @@ export function renderAlarms(ctx: PageContext): void {
       const t = table(operator ? [...headers, 'Actions'] : headers, trs, 'Alarms');
       tbody = t.querySelector('tbody') ?? undefined;
       replace(list, trs.length ? t : notice('empty', 'No alarms match these filters.'));
-      replace(
-        pager,
-        p.cursor ? button('First page', () => (ctx.update({ cursor: undefined }, { push: true }), void load())) : null,
-        page.nextCursor
-          ? button(
-              'Next page',
-              () => (ctx.update({ cursor: page.nextCursor ?? undefined }, { push: true }), void load()),
-            )
-          : null,
-      );
+      drawPager(ctx, pager, page.nextCursor, () => void load());
     } catch (err) {
       if (signal.aborted) return;
       tbody = undefined;

@@ -50,7 +50,16 @@ export function renderEvents(ctx: PageContext): void {
     ctx.title('Events'),
     h(
       'form',
-      { class: 'filters', on: { submit: (e) => (e.preventDefault(), apply()), change: () => apply() } },
+      {
+        class: 'filters',
+        on: {
+          submit: (e) => {
+            e.preventDefault();
+            apply();
+          },
+          change: () => apply(),
+        },
+      },
       field('Sensor', sensor),
       field('Type', type),
       field('Range', range),

@@ -57,7 +57,16 @@ export function renderLogs(ctx: PageContext): void {
     ctx.title('Logs'),
     h(
       'form',
-      { class: 'filters', on: { submit: (e) => (e.preventDefault(), apply()), change: () => apply() } },
+      {
+        class: 'filters',
+        on: {
+          submit: (e) => {
+            e.preventDefault();
+            apply();
+          },
+          change: () => apply(),
+        },
+      },
       field('Level', level),
       field('Source', source),
       field('Words', words),

@@ -227,8 +227,8 @@ export function renderSensor(ctx: PageContext): void {
         ? `${count} readings · avg ${formatValue(sum / count)} · min ${formatValue(min)} · max ${formatValue(max)} · ${granularity}`
         : `No readings in this range (${granularity}).`,
       c.refused ? h('span', { class: 'field-error' }, ` ${c.refused}; automatic instead.`) : null,
-      rules === 'missing'
-        ? h('span', { class: 'muted' }, ' · thresholds from its events (this server has no rules API yet)')
+      rules === 'missing' && thresholdsOf(c.metric).length
+        ? h('span', { class: 'muted' }, ' · threshold from its events (no rules API on this server yet)')
         : null,
     );
   }
@@ -237,7 +237,7 @@ export function renderSensor(ctx: PageContext): void {
   function thresholdsOf(metric: string): Threshold[] {
     if (rules === 'missing') {
       return thresholdsFromEvents(events, metric).map((t) => ({
-        label: `${t.rule} threshold ${t.threshold}`,
+        label: `threshold ${t.threshold} (rule ${t.rule})`,
         value: t.threshold,
       }));
     }
