@@ -28,6 +28,8 @@ export function renderAlarms(ctx: PageContext): void {
   const list = h('div', { attrs: { 'aria-live': 'polite' } });
   const pager = h('div', { class: 'pager' });
   const rows = new Map<string, HTMLTableRowElement>();
+  /** alarms whose clear was accepted (202) but not applied yet */
+  const clearing = new Set<string>();
   let tbody: HTMLElement | undefined;
   let controller = new AbortController();
   ctx.onLeave(() => controller.abort());
@@ -130,6 +132,9 @@ export function renderAlarms(ctx: PageContext): void {
           method: 'POST',
           body: comment.value.trim() ? { comment: comment.value.trim() } : {},
         });
+        // a clear goes through Kafka in order with the sensor's readings (202): until the processor
+        // reaches it the alarm is still active, and the row says the clear is on its way
+        if (what === 'clear' && updated.status === 'active') clearing.add(updated.id);
         upsert(updated);
       } catch (err) {
         error.textContent = describeError(err);
@@ -140,12 +145,16 @@ export function renderAlarms(ctx: PageContext): void {
       { class: 'actions' },
       comment,
       a.acknowledged ? null : button('Acknowledge', () => void act('ack')(), { 'data-action': 'ack' }),
-      a.status === 'active' ? button('Clear', () => void act('clear')(), { 'data-action': 'clear' }) : null,
+      a.status === 'active' && !clearing.has(a.id)
+        ? button('Clear', () => void act('clear')(), { 'data-action': 'clear' })
+        : null,
+      a.status === 'active' && clearing.has(a.id) ? h('span', { class: 'muted' }, 'clear requested…') : null,
       error,
     );
   }
 
   function alarmRow(a: Alarm): HTMLTableRowElement {
+    if (a.status !== 'active') clearing.delete(a.id);
     const tr = row(
       severityBadge(a.severity),
       h('a', { class: 'sensor', attrs: { href: sensorHref(a.sensorId) } }, a.sensorId),
