@@ -90,6 +90,7 @@ describe('receiver OpenAPI document', () => {
   const registry = new Registry();
   const app = createReceiverApp({
     publish: async () => {},
+    publishLogs: async () => {},
     checks: {},
     registry,
     metrics: createReceiverMetrics(new Registry(), () => 0),
@@ -100,6 +101,7 @@ describe('receiver OpenAPI document', () => {
   it('when compared with the app, then it documents exactly the routes the app serves', () => {
     const served = servedRoutes(app);
     expect(served).toContain('POST /api/v1/measurements');
+    expect(served).toContain('POST /api/v1/sensors/{sensorId}/logs');
     expect(documentedRoutes(receiverOpenApi)).toEqual(served);
   });
 

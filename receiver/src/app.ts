@@ -8,6 +8,7 @@ import {
   healthRouter,
   jsonBody,
   type Logger,
+  type LogLine,
   metricsHandler,
   NotWrittenError,
   notFoundHandler,
@@ -17,6 +18,7 @@ import {
   toAppError,
   validationError,
 } from '../../shared/src';
+import { toLogLines, validateLogLines } from './log-validation';
 import { toReadings } from './reading-ids';
 import { type Validated, type ValidationLimits, validateBatch, validateMeasurement } from './reading-validation';
 import { receiverOpenApi } from './openapi';
@@ -33,6 +35,8 @@ export interface ReceiverDeps {
   };
   /** Resolves once Kafka acknowledged every reading; rejects with OverloadedError or a Kafka error. */
   publish(readings: Reading[]): Promise<void>;
+  /** The same for log lines (their own topic); without it, POST .../logs is a 404. */
+  publishLogs?(lines: LogLine[]): Promise<void>;
   checks: Record<string, ReadinessCheck>;
   registry: Registry;
   metrics: ReceiverMetrics;
@@ -48,17 +52,15 @@ export function createApp(deps: ReceiverDeps): Express {
   const limits = (): ValidationLimits => ({ now: now(), maxFutureSkewMs: deps.config.maxFutureSkewMs, oldestAt });
   const retryAfterSeconds = deps.config.retryAfterSeconds;
 
-  const accept = async (validated: Validated, receivedAt: number, res: Response): Promise<number> => {
-    if (!validated.ok) throw validationError(validated.errors, validated.errorCount);
-    await deps.access?.admit(res, validated.readings);
-    const readings = toReadings(validated.readings, receivedAt);
+  /** Waits for Kafka's acks of `sent`; a refusal or an outage becomes the 429 or 503 the client is told. */
+  const acknowledged = async (sent: Promise<void>, what: string): Promise<void> => {
     try {
-      await deps.publish(readings);
+      await sent;
     } catch (err) {
       if (err instanceof OverloadedError) {
         throw new AppError(
           'OVERLOADED',
-          [{ field: 'service', message: 'too many readings waiting for Kafka; retry later' }],
+          [{ field: 'service', message: `too many ${what} waiting for Kafka; retry later` }],
           {
             cause: err,
             retryAfterSeconds,
@@ -70,6 +72,13 @@ export function createApp(deps: ReceiverDeps): Express {
         retryAfterSeconds,
       });
     }
+  };
+
+  const accept = async (validated: Validated, receivedAt: number, res: Response): Promise<number> => {
+    if (!validated.ok) throw validationError(validated.errors, validated.errorCount);
+    await deps.access?.admit(res, validated.readings);
+    const readings = toReadings(validated.readings, receivedAt);
+    await acknowledged(deps.publish(readings), 'readings');
     deps.metrics.readingsAccepted.inc(readings.length);
     return readings.length;
   };
@@ -101,6 +110,19 @@ export function createApp(deps: ReceiverDeps): Express {
     const accepted = await accept(validateBatch(req.body, deps.config.maxReadingsPerRequest, l), l.now, res);
     res.json({ result: true, response: { accepted } });
   });
+  const publishLogs = deps.publishLogs;
+  if (publishLogs) {
+    app.post('/api/v1/sensors/:sensorId/logs', body, async (req: Request, res: Response) => {
+      const l = limits();
+      const validated = validateLogLines(req.body, req.params.sensorId as string, l);
+      if (!validated.ok) throw validationError(validated.errors, validated.errorCount);
+      // the sensor token rules of readings; RECEIVER_SENSOR_RATE_LIMIT counts readings only (README "Logs")
+      await deps.access?.admit(res, validated.lines, { rateLimit: false });
+      const lines = toLogLines(validated.lines, l.now);
+      await acknowledged(publishLogs(lines), 'log lines');
+      res.json({ result: true, response: { accepted: lines.length } });
+    });
+  }
 
   app.use(notFoundHandler);
   app.use((err: unknown, _req: Request, _res: Response, next: (err: unknown) => void) => {

@@ -11,6 +11,7 @@ import {
 } from '../../shared/src';
 import { createApp } from './app';
 import { createKafkaPublisher } from './kafka-publisher';
+import { createLogPublisher } from './log-publisher';
 import { openReceiverAccess } from './receiver-access';
 import { createReceiverMetrics } from './receiver-metrics';
 
@@ -21,6 +22,8 @@ const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
 runService(logger, lifecycle, async () => {
   const { kafka, admin } = await connectKafka(config.kafka, 'receiver', logger, lifecycle);
   const producer = await connectProducer(kafka, lifecycle);
+  // log lines on a producer of their own: one idempotent producer takes one send at a time (kafka-publisher.ts)
+  const logsProducer = await connectProducer(kafka, lifecycle);
   const { access, checks: accessChecks } = await openReceiverAccess(config, logger, lifecycle);
 
   const registry = createRegistry('receiver');
@@ -34,9 +37,15 @@ runService(logger, lifecycle, async () => {
     timeoutMs: config.receiver.produceTimeoutMs,
     metrics,
   });
+  const logPublisher = createLogPublisher({
+    producer: logsProducer,
+    topic: config.kafka.logsTopic,
+    config: config.receiver,
+  });
   const app = createApp({
     config: config.receiver,
     publish: (readings) => publisher.publishReadings(readings),
+    publishLogs: (lines) => logPublisher.publishLogs(lines),
     checks: { kafka: () => admin.describeCluster(), ...accessChecks },
     registry,
     metrics,
@@ -44,6 +53,7 @@ runService(logger, lifecycle, async () => {
     access,
   });
   lifecycle.onShutdown('readings in flight', () => publisher.drain());
+  lifecycle.onShutdown('log lines in flight', () => logPublisher.drain());
   // Registered last, so closed first: stop taking requests, answer those in flight, then flush Kafka.
   await startHttpServer({ app, port: config.receiver.port, host: config.receiver.host, lifecycle });
   logger.info({ port: config.receiver.port }, 'receiver listening');

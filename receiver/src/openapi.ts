@@ -100,6 +100,47 @@ export const receiverOpenApi = {
         },
       },
     },
+    '/api/v1/sensors/{sensorId}/logs': {
+      post: {
+        summary: "One sensor's log lines",
+        description:
+          'A JSON array of 1 to 5,000 log lines. All or nothing: when any line is invalid nothing is written and the ' +
+          '400 lists every error with the `index` of its line. With RECEIVER_AUTH=on the sensor token rules of ' +
+          'readings apply; RECEIVER_SENSOR_RATE_LIMIT counts readings only, not log lines.',
+        operationId: 'postSensorLogs',
+        parameters: [
+          {
+            name: 'sensorId',
+            in: 'path',
+            required: true,
+            description: '1-128 characters of A-Z a-z 0-9 . _ : -',
+            schema: { $ref: '#/components/schemas/SensorId' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          ...json({ type: 'array', minItems: 1, maxItems: 5000, items: ref('LogLine') }),
+        },
+        responses: {
+          '200': {
+            description: 'Every line acknowledged by Kafka',
+            ...json({
+              type: 'object',
+              required: ['result', 'response'],
+              properties: {
+                result: { type: 'boolean', enum: [true] },
+                response: {
+                  type: 'object',
+                  required: ['accepted'],
+                  properties: { accepted: { type: 'integer', description: 'Log lines accepted' } },
+                },
+              },
+            }),
+          },
+          ...writeErrors,
+        },
+      },
+    },
     ...operationalPaths('Kafka answers'),
   },
   // a sensor token whose patterns cover every sensor of the request, only with RECEIVER_AUTH=on
@@ -151,6 +192,33 @@ export const receiverOpenApi = {
         additionalProperties: { type: 'number' },
         minProperties: 1,
         example: { temperature: 99 },
+      },
+      LogLine: {
+        type: 'object',
+        required: ['level', 'message'],
+        additionalProperties: false,
+        properties: {
+          at: ref('At'),
+          level: { type: 'string', enum: ['debug', 'info', 'warning', 'error', 'critical'] },
+          message: {
+            type: 'string',
+            minLength: 1,
+            description: '1 byte to 8 KiB (8192 bytes) of UTF-8, without NUL',
+          },
+          source: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 256,
+            description: 'What wrote the line (a file, a component): 1-256 characters without NUL',
+          },
+          id: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9._:-]{1,128}$',
+            description:
+              'Client-chosen id, the deduplication key with the sensor: a line re-sent with the same id is stored once',
+          },
+        },
+        example: { level: 'error', message: 'disk /dev/sda1 is 91% full', source: '/var/log/syslog', id: '42' },
       },
       BatchMeasurement: {
         type: 'object',

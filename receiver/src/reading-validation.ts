@@ -135,7 +135,7 @@ function validateItem(
   return readings;
 }
 
-function parseAt(
+export function parseAt(
   raw: unknown,
   limits: ValidationLimits,
   fail: (field: string, message: string) => void,

@@ -11,7 +11,7 @@ import {
   createAccess,
   createFailedCheckLimiter,
   createPool,
-  createRedis,
+  createRedisClient,
   createTokenStore,
   createTokenVerifier,
   type FieldError,
@@ -31,8 +31,11 @@ const RATE_LIMIT_TIMEOUT_MS = 1000;
 export interface ReceiverAccess {
   /** mounted before the routes: runs before any body is read */
   guard: RequestHandler;
-  /** after validation: throws the 403 or 429 AppError of a request that may not be written */
-  admit(res: Response, readings: ReadonlyArray<{ sensorId: string }>): Promise<void>;
+  /**
+   * after validation: throws the 403 or 429 AppError of a request that may not be written; with
+   * rateLimit false (log lines), only the token is checked
+   */
+  admit(res: Response, readings: ReadonlyArray<{ sensorId: string }>, options?: { rateLimit?: boolean }): Promise<void>;
 }
 
 export function createReceiverAccess(deps: {
@@ -104,12 +107,13 @@ export function createReceiverAccess(deps: {
       if (authOn && req.path.startsWith('/api/')) await access.identify(req, res);
       next();
     },
-    async admit(res, readings) {
-      if (!authOn && !rateLimiter) return;
+    async admit(res, readings, options = {}) {
+      const rateLimited = options.rateLimit !== false && rateLimiter !== undefined;
+      if (!authOn && !rateLimited) return;
       const counts = new Map<string, number>();
       for (const r of readings) counts.set(r.sensorId, (counts.get(r.sensorId) ?? 0) + 1);
       if (authOn) authorize(res, counts.keys());
-      await limit(counts);
+      if (rateLimited) await limit(counts);
     },
   };
 }
@@ -135,7 +139,7 @@ export async function openReceiverAccess(
   }
   let rateLimiter: SensorRateLimiter | undefined;
   if (config.receiver.sensorRateLimit > 0) {
-    const redis = createRedis(config.redis.url, logger);
+    const redis = createRedisClient(config.redis, logger);
     await redis.connect();
     lifecycle.onShutdown('redis', () => redis.quit());
     rateLimiter = createSensorRateLimiter({
