@@ -9,13 +9,22 @@
 // first offsets as "already applied" on the strength of another topic's positions.
 //
 //   <prefix>{<topic>:<p>}:progress       hash: `offset` last applied Kafka offset of the partition,
-//                                        `newest` newest receivedAt applied (ms, the dedup clock)
+//                                        `newest` newest receivedAt applied (ms, the dedup clock),
+//                                        `rev` writes so far (the processor's compare-and-set),
+//                                        `silence:<rule>:<fp>` the silence sweep's watermark
 //   <prefix>{<topic>:<p>}:dedup          sorted set: client-id readings seen, scored by receivedAt
-//   <prefix>{<topic>:<p>}:outbox         stream: events raised and not yet sent (field `event`)
+//   <prefix>{<topic>:<p>}:outbox         stream: events and alarm transitions not yet sent (fields
+//                                        `topic`: events|alarms, `value`: the Avro bytes)
+//   <prefix>{<topic>:<p>}:seen           sorted set: sensor ids scored by their last receivedAt (silence rules)
 //   <prefix>{<topic>:<p>}:sensor:<id>    hash: per-(sensor, rule) state, fields named after the rule
 //
 // Fields of the sensor hash: `<rule name>` is the rule's count of warnings in a row; any other state
-// of a rule is `<rule name>:<what>`. Rule names never contain ':', so the two cannot collide.
+// of a rule is `<rule name>:<what>` (`clearing` streak, `alarm` the active alarm as JSON, `fp` the
+// fingerprint of the rule the state belongs to). Rule names never contain ':', so they cannot collide.
+
+import { Partitioners } from 'kafkajs';
+
+const defaultPartitioner = Partitioners.DefaultPartitioner();
 
 export interface PartitionKeys {
   /** the partition's hash tag, `{<topic>:<partition>}` */
@@ -23,6 +32,7 @@ export interface PartitionKeys {
   progress: string;
   dedup: string;
   outbox: string;
+  seen: string;
   sensor(sensorId: string): string;
 }
 
@@ -35,6 +45,7 @@ export function partitionKeys(prefix: string, topic: string, partition: number):
     progress: `${base}progress`,
     dedup: `${base}dedup`,
     outbox: `${base}outbox`,
+    seen: `${base}seen`,
     sensor: (sensorId) => `${base}sensor:${sensorId}`,
   };
 }
@@ -51,39 +62,22 @@ export function ruleStateField(ruleName: string, what: string): string {
 
 /**
  * The partition kafkajs' DefaultPartitioner (Java-compatible murmur2) gives a message with this key,
- * so the key of a sensor's state can be found from its id and the topic's partition count.
+ * so the key of a sensor's state can be found from its id and the topic's partition count. It asks
+ * kafkajs itself: a keyed message's partition depends only on the key and the partition count.
  */
 export function kafkaPartitionOf(key: string | Buffer, partitions: number): number {
   if (!Number.isInteger(partitions) || partitions < 1) throw new Error('partitions must be a positive integer');
-  return (murmur2(Buffer.isBuffer(key) ? key : Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return defaultPartitioner({ topic: '', partitionMetadata, message: { key, value: null } });
 }
 
 /** The key of a sensor's state hash on a readings topic with that many partitions. */
 export function sensorStateKey(prefix: string, topic: string, partitions: number, sensorId: string): string {
   return partitionKeys(prefix, topic, kafkaPartitionOf(sensorId, partitions)).sensor(sensorId);
-}
-
-/** Kafka's murmur2 (org.apache.kafka.common.utils.Utils#murmur2), in 32-bit integer arithmetic. */
-export function murmur2(data: Buffer): number {
-  const m = 0x5bd1e995;
-  const length = data.length;
-  let h = (0x9747b28c ^ length) | 0;
-  const length4 = length >>> 2;
-  for (let i = 0; i < length4; i++) {
-    const i4 = i * 4;
-    let k = data[i4] | (data[i4 + 1] << 8) | (data[i4 + 2] << 16) | (data[i4 + 3] << 24);
-    k = Math.imul(k, m);
-    k ^= k >>> 24;
-    k = Math.imul(k, m);
-    h = Math.imul(h, m) ^ k;
-  }
-  const tail = length & ~3;
-  const rest = length % 4;
-  if (rest >= 3) h ^= data[tail + 2] << 16;
-  if (rest >= 2) h ^= data[tail + 1] << 8;
-  if (rest >= 1) h = Math.imul(h ^ data[tail], m);
-  h ^= h >>> 13;
-  h = Math.imul(h, m);
-  h ^= h >>> 15;
-  return h | 0;
 }
