@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { type Config, createConsumer, createPool, createProducer, type RedisClient } from '../shared/src';
 import { createProcessorFromConfig } from '../processor/src/processor';
 import { createProcessorMetrics } from '../processor/src/processor-metrics';
+import { createLogSaverFromConfig, logsGroupId } from '../saver/src/log-saver';
 import { createSaverFromConfig } from '../saver/src/saver';
 import { createSaverMetrics, type SaverMetrics } from '../saver/src/saver-metrics';
 import { silentLogger } from './kafka';
@@ -55,6 +56,30 @@ export async function startSaver(
   await consumer.connect();
   const metrics = createSaverMetrics(new Registry());
   const saver = createSaverFromConfig(config, { consumer, producer, pool, metrics, logger: silentLogger });
+  await saver.start();
+  return {
+    metrics,
+    async stop() {
+      await saver.stop();
+      await producer.disconnect();
+      if (!options.pool) await pool.end();
+    },
+  };
+}
+
+/** The saver's log lines (saver/src/log-saver.ts), started apart: most tests need no logs consumer. */
+export async function startLogSaver(
+  config: Config,
+  kafka: Kafka,
+  options: { pool?: Pool } = {},
+): Promise<Running & { metrics: SaverMetrics }> {
+  const pool = options.pool ?? createPool(config.postgres, silentLogger);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const consumer = createConsumer(kafka, config.kafka, logsGroupId(config.saver.groupId));
+  await consumer.connect();
+  const metrics = createSaverMetrics(new Registry());
+  const saver = createLogSaverFromConfig(config, { consumer, producer, pool, metrics, logger: silentLogger });
   await saver.start();
   return {
     metrics,

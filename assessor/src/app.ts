@@ -18,6 +18,7 @@ import { dashboardRouter, defaultDashboardDir } from './dashboard-static';
 import { assessorOpenApi } from './openapi';
 import { createRepository, type Repository } from './repository';
 import { type ApiConfig, createApiRouter } from './routes';
+import { createLogsRouter } from './logs-router';
 import { createTokensRouter } from './tokens-router';
 
 /** Retry-After of 503 answers, in seconds. */
@@ -55,6 +56,12 @@ export function createApp(deps: AssessorDeps): Express {
   });
   app.use(createTokensRouter(access));
   app.use(createApiRouter({ config: deps.config, repository, now: deps.now ?? Date.now }));
+  app.use(
+    createLogsRouter({
+      pool: deps.pool,
+      limits: { defaultLimit: deps.config.defaultLimit, maxLimit: deps.config.maxLimit },
+    }),
+  );
   app.use(dashboardRouter(deps.dashboardDir ?? defaultDashboardDir()));
   app.use(notFoundHandler);
   app.use(translateErrors(deps.config.queryTimeoutMs));

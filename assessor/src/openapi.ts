@@ -13,6 +13,7 @@ import {
 } from '../../shared/src';
 import { METRICS_PER_SENSOR } from './routes';
 import { BUCKETS } from './statistics-buckets';
+import { logsPaths } from './logs-openapi';
 import { tokensPaths } from './tokens-openapi';
 
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
@@ -266,6 +267,7 @@ export const assessorOpenApi = {
         },
       },
     },
+    ...logsPaths,
     ...tokensPaths,
     ...operationalPaths('PostgreSQL answers'),
   },

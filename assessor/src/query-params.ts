@@ -97,7 +97,7 @@ export function parseInstant(text: string): number | undefined {
 }
 
 /** Reads one request's parameters, collecting every error; `done()` throws them as one 400. */
-function reader(query: RawQuery, allowed: readonly string[]) {
+export function reader(query: RawQuery, allowed: readonly string[]) {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => {
     errors.push({ field, message });
@@ -170,9 +170,9 @@ function reader(query: RawQuery, allowed: readonly string[]) {
   return { fail, text, matching, required, instant, range, limit, cursor, metric, type, done };
 }
 
-type Reader = ReturnType<typeof reader>;
+export type Reader = ReturnType<typeof reader>;
 
-function pathSensorId(r: Reader, sensorId: unknown): string {
+export function pathSensorId(r: Reader, sensorId: unknown): string {
   if (!isSensorId(sensorId)) r.fail('sensorId', SENSOR_ID_MESSAGE);
   return sensorId as string;
 }

@@ -13,6 +13,7 @@ import {
   startStatusServer,
   watchConsumer,
 } from '../../shared/src';
+import { createLogSaverFromConfig, logsGroupId } from './log-saver';
 import { createSaverFromConfig } from './saver';
 import { createSaverMetrics } from './saver-metrics';
 
@@ -35,12 +36,21 @@ runService(logger, lifecycle, async () => {
     restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
   });
 
+  // log lines: a consumer group of their own (log-saver.ts)
+  const logsConsumer = createConsumer(kafka, config.kafka, logsGroupId(config.saver.groupId));
+  const logsConsumerHealth = watchConsumer(logsConsumer, {
+    logger,
+    lifecycle,
+    restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
+  });
+
   const registry = createRegistry('saver');
   await startStatusServer({
     checks: {
       kafka: () => admin.describeCluster(),
       postgres: () => pool.query('SELECT 1'),
       consumer: consumerHealth.check,
+      logsConsumer: logsConsumerHealth.check,
     },
     registry,
     logger,
@@ -48,14 +58,13 @@ runService(logger, lifecycle, async () => {
     lifecycle,
   });
 
-  const saver = createSaverFromConfig(config, {
-    consumer,
-    producer,
-    pool,
-    metrics: createSaverMetrics(registry),
-    logger,
-  });
+  const metrics = createSaverMetrics(registry);
+  const saver = createSaverFromConfig(config, { consumer, producer, pool, metrics, logger });
+  const logSaver = createLogSaverFromConfig(config, { consumer: logsConsumer, producer, pool, metrics, logger });
   await consumer.connect();
+  await logsConsumer.connect();
   lifecycle.onShutdown('kafka consumer', () => saver.stop());
+  lifecycle.onShutdown('kafka logs consumer', () => logSaver.stop());
   await saver.start();
+  await logSaver.start();
 });
