@@ -12,6 +12,7 @@ const roots = [
   'tester',
   'bench',
   'client',
+  'agent',
   'notifier',
   'dashboard',
   'test',

@@ -497,6 +497,70 @@ export const schema = {
       env: 'ASSESSOR_PRODUCE_TIMEOUT_MS',
     },
   },
+  agent: {
+    receiverUrl: {
+      doc: 'Receiver the host agent posts to',
+      format: (value: unknown) => {
+        if (!isHttpUrl(String(value ?? '').trim())) throw new Error('must be an http or https URL');
+      },
+      default: 'http://127.0.0.1:8080',
+      env: 'AGENT_RECEIVER_URL',
+    },
+    token: {
+      doc: 'Sensor token of the agent (needed when the receiver runs with RECEIVER_AUTH=on); empty: none',
+      format: String,
+      default: '',
+      env: 'AGENT_TOKEN',
+      sensitive: true,
+    },
+    sensorId: {
+      doc: 'Sensor id of the host agent readings and log lines; empty: the host name, its characters outside A-Z a-z 0-9 . _ : - made "-"',
+      format: (value: unknown) => {
+        if (value !== '' && !/^[A-Za-z0-9._:-]{1,128}$/.test(String(value)))
+          throw new Error('must be 1 to 128 characters of A-Z a-z 0-9 . _ : -, or empty');
+      },
+      default: '',
+      env: 'AGENT_SENSOR_ID',
+    },
+    intervalS: {
+      doc: "Seconds between two samples of the host's metrics",
+      format: positiveInt,
+      default: 10,
+      env: 'AGENT_INTERVAL_S',
+    },
+    logFiles: {
+      doc: 'Log files the agent follows (comma-separated paths, as tail -F: a file there at the first start from its end, files created or rotated later from their start)',
+      format: Array,
+      default: [] as string[],
+      env: 'AGENT_LOG_FILES',
+    },
+    logPollMs: {
+      doc: 'How often the agent looks at its log files for new lines, rotation and truncation, in ms',
+      format: positiveInt,
+      default: 1000,
+      env: 'AGENT_LOG_POLL_MS',
+    },
+    stateDir: {
+      doc: "Folder of the agent's saved log positions (one JSON file per sensor id), relative to the working directory",
+      format: String,
+      default: '.run/agent',
+      env: 'AGENT_STATE_DIR',
+    },
+  },
+  client: {
+    maxItems: {
+      doc: 'Readings (log lines) per request of the client library in the agent; reaching it sends at once',
+      format: positiveInt,
+      default: 1000,
+      env: 'CLIENT_MAX_ITEMS',
+    },
+    maxWaitMs: {
+      doc: 'Longest a reading waits in the client library (agent) before its batch is sent, in ms',
+      format: positiveInt,
+      default: 1000,
+      env: 'CLIENT_MAX_WAIT_MS',
+    },
+  },
   auth: {
     adminToken: {
       doc: 'The admin token (22 or more characters of A-Z a-z 0-9 - . _ ~ + /), instead of one generated into METRICS_STATE_DIR at the first start',
@@ -622,6 +686,17 @@ export interface Config {
     clearWaitMs: number;
     produceTimeoutMs: number;
   };
+  agent: {
+    receiverUrl: string;
+    token: string;
+    /** '' for the host name (see agentSensorId in agent/) */
+    sensorId: string;
+    intervalS: number;
+    logFiles: string[];
+    logPollMs: number;
+    stateDir: string;
+  };
+  client: { maxItems: number; maxWaitMs: number };
   auth: { adminToken: string; failedChecksPerMinute: number };
   stateDir: string;
   shutdownTimeoutMs: number;
@@ -657,6 +732,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     assessor: { ...config.assessor, corsOrigins },
     kafka: { ...config.kafka, brokers: config.kafka.brokers.map((b) => b.trim()).filter(Boolean) },
+    agent: { ...config.agent, logFiles: config.agent.logFiles.map((f) => f.trim()).filter(Boolean) },
     redis: { ...config.redis, clusterNodes: config.redis.clusterNodes.map((n) => n.trim()).filter(Boolean) },
     processor: { ...config.processor, rules: parseRules(config.processor.rules) },
   });
