@@ -20,8 +20,8 @@ export interface Running {
 export async function startProcessor(
   config: Config,
   kafka: Kafka,
-  options: { redis?: RedisClient } = {},
-): Promise<Running> {
+  options: { redis?: RedisClient; clock?: () => number } = {},
+): Promise<Running & { sweepNow(): Promise<void> }> {
   const redis: RedisClient = options.redis ?? new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
   const producer = createProducer(kafka);
   await producer.connect();
@@ -31,11 +31,14 @@ export async function startProcessor(
     consumer,
     producer,
     redis,
+    kafka,
+    clock: options.clock,
     metrics: createProcessorMetrics(new Registry()),
     logger: silentLogger,
   });
   await processor.start();
   return {
+    sweepNow: () => processor.sweepNow(),
     async stop() {
       await processor.stop();
       await producer.disconnect();

@@ -49,6 +49,7 @@ runService(logger, lifecycle, async () => {
     consumer,
     producer,
     redis,
+    kafka,
     metrics: createProcessorMetrics(registry),
     logger,
   });

@@ -11,6 +11,8 @@ import type { Consumer } from 'kafkajs';
 export interface PartitionOwnership {
   /** A check that stays true while `partition` has been ours without interruption since this call. */
   lease(partition: number): () => boolean;
+  /** the partitions ours now (the silence sweep's) */
+  owned(): number[];
   joined(partitions: readonly number[]): void;
   /** every partition revoked (rebalance, eviction, stop, crash) */
   lostAll(): void;
@@ -23,6 +25,9 @@ export function createPartitionOwnership(): PartitionOwnership {
     lease(partition) {
       const at = generation;
       return () => generation === at && owned.has(partition);
+    },
+    owned() {
+      return [...owned];
     },
     joined(partitions) {
       generation++;

@@ -5,6 +5,8 @@ export interface ProcessorMetrics {
   readingsProcessed: Counter;
   warnings: Counter;
   eventsRaised: Counter;
+  alarmTransitions: Counter;
+  ruleSetVersion: Gauge;
   deadLettered: Counter;
   retries: Counter<'operation'>;
   lag: Gauge<'partition'>;
@@ -18,6 +20,16 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     eventsRaised: new Counter({
       name: 'processor_events_total',
       help: 'Events raised (N-th warning in a row)',
+      registers,
+    }),
+    alarmTransitions: new Counter({
+      name: 'processor_alarm_transitions_total',
+      help: 'Alarm transitions sent (raised, updated once per chunk, cleared)',
+      registers,
+    }),
+    ruleSetVersion: new Gauge({
+      name: 'processor_rule_set_version',
+      help: 'Version of the rule set in force (0: the configuration)',
       registers,
     }),
     deadLettered: new Counter({

@@ -56,7 +56,7 @@ describe('processor during a Redis outage', () => {
       await proxy.restore();
       await events.until(() => raised().length >= 2, 'the event of the run during the outage', 30000);
       expect(raised().map((e) => e.value)).toEqual([100, 103]);
-      expect(raised()[1].id).toBe(during[3].id);
+      expect(raised()[1].readingId).toBe(during[3].id);
       const key = sensorStateKey(config.redis.keyPrefix, config.kafka.readingsTopic, config.kafka.partitions, sensor);
       expect(await direct.hget(key, 'temperature')).toBe('3');
     } finally {

@@ -20,18 +20,17 @@ import { startProcessor } from '../../test/services';
 import { toReadings } from '../../receiver/src/reading-ids';
 import { createProcessor } from './processor';
 import { createProcessorMetrics } from './processor-metrics';
-import { evaluate, rulesByMetric } from './reading-evaluation';
+import { createRuleBook } from './rule-book';
 import { createStreakStore, type StreakStore } from './streak-store';
 
 const ORIGINAL_SEQUENCE = [10, 100, 97, 99, 10, 100, 107, 98];
 
 describe('processor with real Kafka and Redis', () => {
-  const config = testConfig({
-    PROCESSOR_RULES: JSON.stringify([
-      { metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 },
-      { metric: 'humidity', comparison: '<', threshold: 10, warningsForEvent: 2 },
-    ]),
-  });
+  const RULES = JSON.stringify([
+    { metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 },
+    { metric: 'humidity', comparison: '<', threshold: 10, warningsForEvent: 2 },
+  ]);
+  const config = testConfig({ PROCESSOR_RULES: RULES });
   let kafka: Kafka;
   let producer: Producer;
   let redis: Redis;
@@ -47,6 +46,7 @@ describe('processor with real Kafka and Redis', () => {
       keyPrefix: config.redis.keyPrefix,
       readingsTopic: config.kafka.readingsTopic,
       eventsTopic: config.kafka.eventsTopic,
+      alarmsTopic: config.kafka.alarmsTopic,
       dedupWindowMs: config.processor.dedupWindowMs,
     });
 
@@ -73,7 +73,8 @@ describe('processor with real Kafka and Redis', () => {
       const raised = eventsOf(sensor);
       expect(raised.map((e) => e.value)).toEqual([99, 98]);
       expect(raised[0]).toEqual({
-        id: readings[3].id,
+        // one event per (reading, rule): the rule's name after the reading's id
+        id: `${readings[3].id}:temperature`,
         sensorId: sensor,
         metric: 'temperature',
         type: 'TEMPERATURE_EXCEEDED',
@@ -147,7 +148,7 @@ describe('processor with real Kafka and Redis', () => {
   });
 
   it("when a script's reply is lost and its re-run raises nothing, then the outbox is drained before the offsets are committed", async () => {
-    const own = testConfig({ PROCESSOR_RULES: JSON.stringify(config.processor.rules) });
+    const own = testConfig({ PROCESSOR_RULES: RULES });
     const ownKafka = await kafkaWithTopics(own);
     const ownEvents = await readTopic(ownKafka, own.kafka.eventsTopic);
     const ownProducer = createProducer(ownKafka);
@@ -158,14 +159,15 @@ describe('processor with real Kafka and Redis', () => {
       keyPrefix: own.redis.keyPrefix,
       readingsTopic: own.kafka.readingsTopic,
       eventsTopic: own.kafka.eventsTopic,
+      alarmsTopic: own.kafka.alarmsTopic,
       dedupWindowMs: own.processor.dedupWindowMs,
     });
     // the script runs (counter moved, event in the outbox) but its reply never arrives, once
     let lost = false;
     const lossy: StreakStore = {
       ...store,
-      async apply(partition, readings, lastOffset) {
-        const applied = await store.apply(partition, readings, lastOffset);
+      async apply(partition, items, lastOffset, book) {
+        const applied = await store.apply(partition, items, lastOffset, book);
         if (!lost && applied.raised > 0) {
           lost = true;
           throw new Error('Connection is closed.');
@@ -229,7 +231,7 @@ describe('processor with real Kafka and Redis', () => {
     const crashed = createProducer(kafka);
     await crashed.connect();
     const store = storeWith(crashed);
-    const rules = rulesByMetric(config.processor.rules);
+    const rules = createRuleBook(config.processor.rules);
     // "crash": a processor applied these readings (counter moved, event in the outbox) but neither sent
     // the event nor committed the offsets
     const lostReadings = [100, 100, 100].map((t) => reading(sensor, t));
@@ -238,15 +240,15 @@ describe('processor with real Kafka and Redis', () => {
       acks: -1,
       messages: lostReadings.map((r) => ({ key: r.sensorId, value: readingCodec.encode(r) })),
     });
-    const lost = lostReadings.map((r, i) => evaluate(r, String(Number(written.baseOffset) + i), rules)!);
-    expect(await store.apply(written.partition, lost, lost[2].offset)).toEqual({ raised: 1, pending: 1 });
+    const lost = lostReadings.map((reading, i) => ({ offset: String(Number(written.baseOffset) + i), reading }));
+    expect(await store.apply(written.partition, lost, lost[2].offset, rules)).toMatchObject({ raised: 1, pending: 2 });
     await crashed.disconnect();
 
     const processor = await startProcessor(config, kafka);
     try {
       await produceReadings(producer, config.kafka.readingsTopic, [reading(sensor, 1)]);
       await events.until(() => eventsOf(sensor).length >= 1, 'the outboxed event');
-      expect(eventsOf(sensor).map((e) => e.id)).toEqual([lost[2].reading.id]);
+      expect(eventsOf(sensor).map((e) => e.readingId)).toEqual([lost[2].reading.id]);
     } finally {
       await processor.stop();
     }

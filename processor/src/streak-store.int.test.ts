@@ -8,12 +8,16 @@ import { testConfig, uniqueName } from '../../test/helpers';
 import { kafkaWithTopics, readTopic, type TopicReader } from '../../test/kafka';
 import { reading } from '../../test/readings';
 import { toReadings } from '../../receiver/src/reading-ids';
-import { type Evaluated, evaluate, rulesByMetric } from './reading-evaluation';
+import type { ChunkItem } from './chunk-plan';
+import { createRuleBook } from './rule-book';
 import { createStreakStore, type StreakStore } from './streak-store';
 
 describe('streak store on real Redis', () => {
   const config = testConfig();
-  const rules = rulesByMetric(config.processor.rules);
+  const rules = createRuleBook(config.processor.rules);
+  const item = (r: Reading, at: string | number): ChunkItem => ({ offset: String(at), reading: r });
+  /** the event id of the default rule for a reading */
+  const eventId = (readingId: string) => `${readingId}:temperature`;
   let kafka: Kafka;
   let producer: Producer;
   let redis: Redis;
@@ -26,6 +30,7 @@ describe('streak store on real Redis', () => {
       keyPrefix: c.redis.keyPrefix,
       readingsTopic: c.kafka.readingsTopic,
       eventsTopic: c.kafka.eventsTopic,
+      alarmsTopic: c.kafka.alarmsTopic,
       dedupWindowMs: c.processor.dedupWindowMs,
       ...overrides,
     });
@@ -45,13 +50,16 @@ describe('streak store on real Redis', () => {
   };
   /** Offsets in Kafka order, as the processor passes them. */
   let offset = 1000;
-  const evaluated = (readings: Reading[]): Evaluated[] => readings.map((r) => evaluate(r, String(offset++), rules)!);
+  const items = (readings: Reading[]): ChunkItem[] => readings.map((r) => item(r, offset++));
   const apply = (store: StreakStore, readings: Reading[], partition = 0) => {
-    const chunk = evaluated(readings);
-    return store.apply(partition, chunk, chunk[chunk.length - 1].offset);
+    const chunk = items(readings);
+    return store.apply(partition, chunk, chunk[chunk.length - 1].offset, rules);
   };
+  /** the ids of the events waiting in the outbox (fields topic, key, value) */
   const outboxIds = async (store: StreakStore, partition = 0) =>
-    (await redis.xrangeBuffer(store.keys(partition).outbox, '-', '+')).map(([, f]) => eventCodec.decode(f[1]).id);
+    (await redis.xrangeBuffer(store.keys(partition).outbox, '-', '+'))
+      .filter(([, f]) => f[1].toString() === 'events')
+      .map(([, f]) => eventCodec.decode(f[5]).id);
 
   beforeAll(async () => {
     kafka = await kafkaWithTopics(config);
@@ -69,16 +77,25 @@ describe('streak store on real Redis', () => {
   it('when the same offsets are applied again (a redelivery), then nothing counts twice and no event repeats', async () => {
     const store = storeOf();
     const sensor = uniqueName('replay');
-    const chunk = [100, 100, 100, 100].map((t) => evaluate(reading(sensor, t), String(offset++), rules)!);
-    expect(await store.apply(0, chunk.slice(0, 3), chunk[2].offset)).toEqual({ raised: 1, pending: 1 });
+    const chunk = items([100, 100, 100, 100].map((t) => reading(sensor, t)));
+    // the event and the alarm's raise; then the alarm's update
+    expect(await store.apply(0, chunk.slice(0, 3), chunk[2].offset, rules)).toMatchObject({
+      raised: 1,
+      transitions: 1,
+      pending: 2,
+    });
     // redelivered from an older committed offset, then one new reading
-    expect(await store.apply(0, chunk, chunk[3].offset)).toEqual({ raised: 0, pending: 1 });
+    expect(await store.apply(0, chunk, chunk[3].offset, rules)).toMatchObject({
+      raised: 0,
+      transitions: 1,
+      pending: 3,
+    });
     expect(await counter(store, 0, sensor)).toBe('4');
-    // the event raised is waiting in the outbox until drained, exactly once
-    expect(await store.drainOutbox(0)).toBe(1);
+    // what was raised waits in the outbox until drained, exactly once
+    expect(await store.drainOutbox(0)).toBe(3);
     expect(await store.drainOutbox(0)).toBe(0);
     await events.until(() => eventsOf(sensor).length >= 1, 'one event');
-    expect(eventsOf(sensor).map((e) => e.id)).toEqual([chunk[2].reading.id]);
+    expect(eventsOf(sensor).map((e) => e.id)).toEqual([eventId((chunk[2] as { reading: Reading }).reading.id)]);
   });
 
   it('when a client posts the batch [1: 99, 2: 99] twice, then 3: 99, then the counter is 3 and the event carries reading 3', async () => {
@@ -101,8 +118,8 @@ describe('streak store on real Redis', () => {
     const [third] = post(s, [['3', 99]]);
     expect((await apply(store, [third])).raised).toBe(1);
     expect(await counter(store, 0, s)).toBe('3');
-    expect(await outboxIds(store)).toContain(third.id);
-    expect(await outboxIds(store)).not.toContain(`c/${s}/1/temperature`);
+    expect(await outboxIds(store)).toContain(eventId(third.id));
+    expect(await outboxIds(store)).not.toContain(eventId(`c/${s}/1/temperature`));
   });
 
   it('when a client re-sends a reading after later readings, after a reset or out of order, then each counts once', async () => {
@@ -135,7 +152,7 @@ describe('streak store on real Redis', () => {
     const [three] = post(c, [['3', 99]]);
     await apply(store, [three, ...post(c, [['3', 99]]), ...post(c, [['1', 99]])]);
     expect(await counter(store, 0, c)).toBe('3');
-    expect((await outboxIds(store)).filter((id) => id.startsWith(`c/${c}/`))).toEqual([three.id]);
+    expect((await outboxIds(store)).filter((id) => id.startsWith(`c/${c}/`))).toEqual([eventId(three.id)]);
   });
 
   it('when a copy comes within the dedup window it is ignored; once the partition has moved past the window, it counts again', async () => {
@@ -169,8 +186,7 @@ describe('streak store on real Redis', () => {
     const old = storeOf();
     await apply(old, [reading(s, 99), reading(s, 99)]);
     const next = storeOf({ readingsTopic: `${config.kafka.readingsTopic}-v2` });
-    const chunk = [reading(s, 99)].map((r, i) => evaluate(r, String(i), rules)!);
-    await next.apply(0, chunk, '0');
+    await next.apply(0, [item(reading(s, 99), 0)], '0', rules);
     expect(await counter(next, 0, s)).toBe('1');
     expect(await counter(old, 0, s)).toBe('2');
   });
@@ -201,14 +217,15 @@ describe('streak store on real Redis', () => {
     let rounds = 0;
     const staleDrain = staleOwner.drainOutbox(1, () => rounds++ === 0);
     await inSend; // it read the outbox and is sending
-    expect(await newOwner.drainOutbox(1)).toBe(1);
+    expect(await newOwner.drainOutbox(1)).toBe(2);
     const appended = [reading(fresh, 99), reading(fresh, 99), reading(fresh, 99)];
     await apply(newOwner, appended, 1);
     release();
     await staleDrain;
     // the new owner's event is still there, and is sent when the new owner drains
-    expect(await outboxIds(newOwner, 1)).toEqual([appended[2].id]);
-    expect(await newOwner.drainOutbox(1)).toBe(1);
+    expect(await outboxIds(newOwner, 1)).toEqual([eventId(appended[2].id)]);
+    // the event and the alarm's raise
+    expect(await newOwner.drainOutbox(1)).toBe(2);
     await events.until(() => eventsOf(fresh).length === 1 && eventsOf(stale).length >= 1, 'both events');
   });
 });

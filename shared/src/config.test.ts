@@ -7,7 +7,19 @@ describe('loadConfig', () => {
     expect(config.assessor.port).toBe(8081);
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.processor.rules).toEqual([
-      { metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 },
+      {
+        kind: 'threshold',
+        name: 'temperature',
+        metric: 'temperature',
+        comparison: '>=',
+        threshold: 95,
+        warningsForEvent: 3,
+        type: 'TEMPERATURE_EXCEEDED',
+        severity: 'major',
+        sensors: [],
+        clearThreshold: 95,
+        clearAfter: 1,
+      },
     ]);
   });
 
@@ -19,14 +31,17 @@ describe('loadConfig', () => {
     });
     expect(config.kafka.brokers).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);
     expect(config.receiver.port).toBe(9000);
-    expect(config.processor.rules).toEqual([
-      { metric: 'humidity', comparison: '<', threshold: 10, warningsForEvent: 2 },
+    expect(config.processor.rules).toMatchObject([
+      { name: 'humidity', metric: 'humidity', comparison: '<', threshold: 10, warningsForEvent: 2 },
     ]);
   });
 
   it('when a value is invalid, then loading fails naming the setting', () => {
     expect(() => loadConfig({ RECEIVER_PORT: '70000' })).toThrow(/receiver.port/);
     expect(() => loadConfig({ PROCESSOR_RULES: '[{"metric":"x"}]' })).toThrow(/threshold must be a finite number/);
+    expect(() =>
+      loadConfig({ PROCESSOR_RULES: '[{"metric":"t","threshold":1},{"metric":"t","threshold":2}]' }),
+    ).toThrow(/"t" is the name of rules\[0\] already/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/log.level/);
     expect(() => loadConfig({ RECEIVER_OLDEST_READING_AT: 'yesterday' })).toThrow(/RECEIVER_OLDEST_READING_AT/);
   });

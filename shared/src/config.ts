@@ -3,7 +3,8 @@
 // keeps the two in step. Services take the slices they need from the object loadConfig returns.
 import convict from 'convict';
 import { TOKEN_SYNTAX } from './auth/tokens';
-import { DEFAULT_RULES, parseRules, type Rule } from './rules';
+import { type AlarmRule, parseRuleSet } from './rule-set';
+import { DEFAULT_RULES } from './rules';
 
 const port = (name: string) => (value: unknown) => {
   if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 65535) {
@@ -292,9 +293,9 @@ export const schema = {
       env: 'PROCESSOR_GROUP_ID',
     },
     rules: {
-      doc: 'Rules as JSON: [{"metric","comparison" (>= > <= <),"threshold","warningsForEvent"}]',
+      doc: 'Rule set as JSON (the rule set until the first version on the rules topic): threshold rules [{"metric","comparison" (>= > <= <),"threshold","warningsForEvent", and optionally "name","type","severity","sensors","clearThreshold","clearAfter"}] and silence rules {"kind":"silence","name","afterSeconds","sensors"}',
       format: (value: unknown) => {
-        parseRules(value);
+        parseRuleSet(value);
       },
       default: DEFAULT_RULES as unknown,
       env: 'PROCESSOR_RULES',
@@ -310,6 +311,12 @@ export const schema = {
       format: positiveInt,
       default: 5000,
       env: 'PROCESSOR_RETRY_MAX_MS',
+    },
+    silenceSweepMs: {
+      doc: 'How often each processor looks for sensors a silence rule finds silent in the partitions it owns, in ms',
+      format: positiveInt,
+      default: 5000,
+      env: 'PROCESSOR_SILENCE_SWEEP_MS',
     },
     scriptChunk: {
       doc: 'Readings applied to Redis by one Lua script call',
@@ -496,6 +503,36 @@ export const schema = {
       default: 5000,
       env: 'ASSESSOR_PRODUCE_TIMEOUT_MS',
     },
+    streamHeartbeatMs: {
+      doc: 'A comment line is sent on every live stream (GET /api/v1/stream) this often, in ms, so proxies and load balancers do not close idle streams (keep it below their idle timeouts, often 60 s)',
+      format: positiveInt,
+      default: 15000,
+      env: 'ASSESSOR_STREAM_HEARTBEAT_MS',
+    },
+    streamRetryMs: {
+      doc: 'Reconnection delay the live stream tells clients to wait after it drops (the SSE retry: field), in ms',
+      format: positiveInt,
+      default: 3000,
+      env: 'ASSESSOR_STREAM_RETRY_MS',
+    },
+    streamMaxClients: {
+      doc: 'Live streams one assessor instance serves at once; one more is answered 429 with Retry-After. Times ASSESSOR_STREAM_CLIENT_BUFFER_BYTES, it bounds the memory slow clients can hold',
+      format: positiveInt,
+      default: 500,
+      env: 'ASSESSOR_STREAM_MAX_CLIENTS',
+    },
+    streamClientBufferBytes: {
+      doc: 'Most bytes a live-stream client may have waiting (its socket not taking them) before it is disconnected as too slow, in bytes (256 KiB: some 2,500 readings)',
+      format: positiveInt,
+      default: 262144,
+      env: 'ASSESSOR_STREAM_CLIENT_BUFFER_BYTES',
+    },
+    streamGroupPrefix: {
+      doc: "Prefix of the consumer group of each assessor instance's live-stream consumer (the instance adds its host, pid and a random part; it starts at the latest offsets and commits nothing)",
+      format: String,
+      default: 'metrics-assessor-stream',
+      env: 'ASSESSOR_STREAM_GROUP_PREFIX',
+    },
   },
   agent: {
     receiverUrl: {
@@ -645,9 +682,10 @@ export interface Config {
   };
   processor: {
     groupId: string;
-    rules: Rule[];
+    rules: AlarmRule[];
     statusPort: number;
     retryMaxMs: number;
+    silenceSweepMs: number;
     scriptChunk: number;
     dedupWindowMs: number;
     /** 'auto' or a count (see redisWaitReplicas()) */
@@ -685,6 +723,11 @@ export interface Config {
     corsOrigins: string[];
     clearWaitMs: number;
     produceTimeoutMs: number;
+    streamHeartbeatMs: number;
+    streamRetryMs: number;
+    streamMaxClients: number;
+    streamClientBufferBytes: number;
+    streamGroupPrefix: string;
   };
   agent: {
     receiverUrl: string;
@@ -734,7 +777,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafka: { ...config.kafka, brokers: config.kafka.brokers.map((b) => b.trim()).filter(Boolean) },
     agent: { ...config.agent, logFiles: config.agent.logFiles.map((f) => f.trim()).filter(Boolean) },
     redis: { ...config.redis, clusterNodes: config.redis.clusterNodes.map((n) => n.trim()).filter(Boolean) },
-    processor: { ...config.processor, rules: parseRules(config.processor.rules) },
+    processor: { ...config.processor, rules: parseRuleSet(config.processor.rules) },
   });
 }
 

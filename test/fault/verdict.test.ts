@@ -1,10 +1,12 @@
-import type { Rule } from '../../shared/src';
+import { parseRuleSet } from '../../shared/src/rule-set';
 import type { TopicReading } from '../../tester/src/expected-events';
 import type { SentReading } from './load';
 import { problems, verdict, type VerdictInput } from './verdict';
 
-const rules: Rule[] = [{ metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 }];
+const rules = parseRuleSet([{ metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 }]);
 const id = (seq: number) => `c/s/seq-${seq}/temperature`;
+/** the id of the event a reading raises by the rule `temperature` */
+const eventId = (seq: number) => `${id(seq)}:temperature`;
 const sent = (seq: number, value: number, outcome: SentReading['outcome'] = 'accepted'): SentReading => ({
   sensorId: 's',
   seq,
@@ -26,7 +28,7 @@ const clean: VerdictInput = {
   sent: readings,
   topic: [readings[0], readings[1], readings[0], readings[1], readings[2]].map(copy),
   storedReadings: rows(readings.map((r) => r.id)),
-  storedEvents: rows([id(3)]),
+  storedEvents: rows([eventId(3)]),
   counters: new Map([['s', 3]]),
   rules,
 };
@@ -39,7 +41,7 @@ describe('fault verdict', () => {
   });
 
   it('when the replayed batch was counted again (counter 5, event on reading 1), then the run fails on both', () => {
-    const { figures, details } = verdict({ ...clean, storedEvents: rows([id(1)]), counters: new Map([['s', 5]]) });
+    const { figures, details } = verdict({ ...clean, storedEvents: rows([eventId(1)]), counters: new Map([['s', 5]]) });
     expect(problems(figures)).toEqual(['eventsMissing 1', 'eventsUnexpected 1', 'countersWrong 1']);
     expect(details.countersWrong).toEqual(['s: counter 5, expected 3']);
   });

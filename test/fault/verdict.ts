@@ -8,7 +8,7 @@
 //  - the readings stored are exactly the readings in the topic;
 //  - the events stored are exactly those the rules imply for the topic's first copies (expected-events'
 //    oracle), and every counter is what the oracle ends with.
-import type { Rule } from '../../shared/src';
+import type { AlarmRule } from '../../shared/src/rule-set';
 import { expectationsFromTopic, type TopicReading } from '../../tester/src/expected-events';
 import type { SentReading } from './load';
 
@@ -22,7 +22,7 @@ export interface VerdictInput {
   storedEvents: ReadonlyMap<string, number>;
   /** the Redis counter of each (sensor, temperature) series, by sensor id (missing: 0) */
   counters: ReadonlyMap<string, number>;
-  rules: readonly Rule[];
+  rules: readonly AlarmRule[];
 }
 
 export interface Figures {
@@ -75,7 +75,7 @@ export function verdict(input: VerdictInput): Verdict {
   const expectations = [...expectationsFromTopic(input.topic, input.rules).values()].filter(
     (e) => e.metric === 'temperature',
   );
-  const expectedEventIds = new Set(expectations.flatMap((e) => e.eventReadingIds));
+  const expectedEventIds = new Set(expectations.flatMap((e) => e.eventIds));
   const storedEventIds = [...input.storedEvents.keys()];
   const sensors = new Set([...input.sent.map((r) => r.sensorId), ...expectations.map((e) => e.sensorId)]);
   const finalCount = new Map(expectations.map((e) => [e.sensorId, e.finalCount]));

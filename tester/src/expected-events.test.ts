@@ -82,6 +82,7 @@ describe('expectationsFromTopic', () => {
       sensorId: 's',
       metric: 'temperature',
       eventReadingIds: ['c/s/3/temperature'],
+      eventIds: ['c/s/3/temperature:temperature'],
       finalCount: 3,
     });
   });

@@ -8,6 +8,10 @@
 //    within the dedup window (the contract's "Client ids"). A sensor lives in one partition, so the
 //    order of its messages in the readings topic is the order the processor applies.
 import type { Rule } from '../../shared/src';
+import type { AlarmRule } from '../../shared/src/rule-set';
+
+/** A rule as the oracle reads it: an original rule or a v2 threshold rule (named; silence rules never warn). */
+type OracleRule = Rule | AlarmRule;
 
 export interface ExpectedEvent {
   /** position of the reading that raised it in the sequence */
@@ -49,8 +53,13 @@ export function expectedEvents(values: readonly number[], rule: Rule | undefined
   return { events, finalCount: count };
 }
 
-export function ruleFor(rules: readonly Rule[], metric: string): Rule | undefined {
-  return rules.find((r) => r.metric === metric);
+export function ruleFor(rules: readonly OracleRule[], metric: string): Rule | undefined {
+  return rules.find((r): r is Rule => !('kind' in r && r.kind === 'silence') && (r as Rule).metric === metric);
+}
+
+/** An event's id: the raising reading's id and the rule's name (a v2 rule's name, else its metric). */
+export function eventIdOf(readingId: string, rule: Rule | { name: string }): string {
+  return `${readingId}:${'name' in rule ? rule.name : rule.metric}`;
 }
 
 /** What a reading needs for the oracle: its id (a client id's copies share it) and where it counts. */
@@ -70,8 +79,10 @@ export function firstCopies<T extends Pick<TopicReading, 'id'>>(readings: readon
 export interface SeriesExpectation {
   sensorId: string;
   metric: string;
-  /** ids of the readings that raise an event (an event's id is the id of the reading that raised it) */
+  /** ids of the readings that raise an event */
   eventReadingIds: string[];
+  /** ids of the events (eventIdOf: the reading's id and the rule's name) */
+  eventIds: string[];
   /** the counter after the last applied reading */
   finalCount: number;
 }
@@ -83,7 +94,7 @@ export interface SeriesExpectation {
  */
 export function expectationsFromTopic(
   readings: readonly TopicReading[],
-  rules: readonly Rule[],
+  rules: readonly OracleRule[],
 ): Map<string, SeriesExpectation> {
   const series = new Map<string, TopicReading[]>();
   for (const r of firstCopies(readings)) {
@@ -94,14 +105,16 @@ export function expectationsFromTopic(
   }
   const result = new Map<string, SeriesExpectation>();
   for (const [key, list] of series) {
+    const rule = ruleFor(rules, list[0].metric);
     const e = expectedEvents(
       list.map((r) => r.value),
-      ruleFor(rules, list[0].metric),
+      rule,
     );
     result.set(key, {
       sensorId: list[0].sensorId,
       metric: list[0].metric,
       eventReadingIds: e.events.map((ev) => list[ev.index].id),
+      eventIds: rule ? e.events.map((ev) => eventIdOf(list[ev.index].id, rule)) : [],
       finalCount: e.finalCount,
     });
   }
