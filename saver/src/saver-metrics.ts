@@ -6,6 +6,7 @@ export interface SaverMetrics {
   duplicatesIgnored: Counter;
   writeRetries: Counter;
   deadLettered: Counter;
+  commandsSkipped: Counter;
   batchRows: Histogram;
   writeSeconds: Histogram;
   lag: Gauge<'topic' | 'partition'>;
@@ -16,7 +17,7 @@ export function createSaverMetrics(registry: Registry): SaverMetrics {
   return {
     rowsWritten: new Counter({
       name: 'saver_rows_written_total',
-      help: 'Rows inserted, by table',
+      help: 'Rows inserted (alarms: inserted or changed), by table',
       labelNames: ['table'],
       registers,
     }),
@@ -33,6 +34,11 @@ export function createSaverMetrics(registry: Registry): SaverMetrics {
     deadLettered: new Counter({
       name: 'saver_dead_lettered_total',
       help: 'Undecodable messages sent to the dead-letter topic',
+      registers,
+    }),
+    commandsSkipped: new Counter({
+      name: 'saver_commands_skipped_total',
+      help: "Operators' commands in the readings topic, skipped (the processor applies them; nothing is stored)",
       registers,
     }),
     batchRows: new Histogram({

@@ -1,14 +1,17 @@
-// The saver: consumes readings and events (consumer group) and writes them to PostgreSQL in batches
-// shared across partitions (group commit: flushed at `batchSize` rows or after `flushMs`, whichever
+// The saver: consumes readings, events and alarm transitions (one consumer group) and writes them to
+// PostgreSQL in batches shared across partitions (group commit: flushed at `batchSize` rows or after `flushMs`, whichever
 // comes first). A partition's offsets are resolved and committed only after the transaction holding
 // its rows has committed. A PostgreSQL outage is retried with backoff while heartbeating: offsets
-// stay uncommitted, nothing is dead-lettered, and writing resumes by itself.
+// stay uncommitted, nothing is dead-lettered, and writing resumes by itself. Operators' commands in
+// the readings topic (a clear, for the processor to apply in order with the readings) are skipped.
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import {
+  type AlarmMessage,
   type Config,
   createGroupCommit,
   type DeadLetterTarget,
+  decodeAlarm,
   decodeEvent,
   decodeOrDeadLetter,
   decodeReading,
@@ -16,12 +19,15 @@ import {
   type Logger,
   type Reading,
   retryUntilDone,
+  SCHEMA_IDS,
+  schemaIdOf,
   type SensorEvent,
 } from '../../shared/src';
 import type { SaverMetrics } from './saver-metrics';
 import { writeBatch } from './writer';
 
-type Item = { kind: 'reading'; value: Reading } | { kind: 'event'; value: SensorEvent };
+type Item =
+  { kind: 'reading'; value: Reading } | { kind: 'event'; value: SensorEvent } | { kind: 'alarm'; value: AlarmMessage };
 
 export interface SaverDeps {
   consumer: Consumer;
@@ -29,6 +35,7 @@ export interface SaverDeps {
   pool: Pool;
   readingsTopic: string;
   eventsTopic: string;
+  alarmsTopic: string;
   deadLetterTopic: string;
   groupId: string;
   batchSize: number;
@@ -57,8 +64,9 @@ export function createSaver(deps: SaverDeps) {
     async write(items) {
       const readings = items.filter((i) => i.kind === 'reading').map((i) => i.value as Reading);
       const events = items.filter((i) => i.kind === 'event').map((i) => i.value as SensorEvent);
+      const alarms = items.filter((i) => i.kind === 'alarm').map((i) => i.value as AlarmMessage);
       const end = metrics.writeSeconds.startTimer();
-      const result = await retryUntilDone(() => writeBatch(deps.pool, readings, events), {
+      const result = await retryUntilDone(() => writeBatch(deps.pool, readings, events, alarms), {
         maxMs: deps.retryMaxMs,
         shouldContinue: () => !stopping,
         onRetry: (err, attempt, waitMs) => {
@@ -76,6 +84,7 @@ export function createSaver(deps: SaverDeps) {
       metrics.batchRows.observe(items.length);
       metrics.rowsWritten.inc({ table: 'readings' }, result.readingsInserted);
       metrics.rowsWritten.inc({ table: 'events' }, result.eventsInserted);
+      metrics.rowsWritten.inc({ table: 'alarms' }, result.alarmsChanged);
       metrics.duplicatesIgnored.inc(readings.length - result.readingsInserted + events.length - result.eventsInserted);
     },
   });
@@ -86,14 +95,21 @@ export function createSaver(deps: SaverDeps) {
     // A value PostgreSQL would refuse (a NUL in a text, an absurd date) is poison like bytes that are
     // not Avro: dead-lettered, never a write retried for ever.
     const retry = (send: () => Promise<void>) => retryUntilDone(send, { shouldContinue: () => !stopping, heartbeat });
-    const isReadings = batch.topic === deps.readingsTopic;
-    const decoded = await decodeOrDeadLetter<Reading | SensorEvent>(
-      batch,
-      isReadings ? decodeReading : decodeEvent,
+    const kind: Item['kind'] =
+      batch.topic === deps.readingsTopic ? 'reading' : batch.topic === deps.alarmsTopic ? 'alarm' : 'event';
+    let messages = batch.messages;
+    if (kind === 'reading') {
+      // Not poison: commands are the processor's; their offsets are committed with the readings'.
+      messages = messages.filter((m) => schemaIdOf(m.value) !== SCHEMA_IDS.commandV1);
+      metrics.commandsSkipped.inc(batch.messages.length - messages.length);
+    }
+    const decoded = await decodeOrDeadLetter<Item['value']>(
+      { topic: batch.topic, partition: batch.partition, messages },
+      DECODERS[kind],
       deadLetters,
       retry,
     );
-    const items = decoded.map(({ value }) => ({ kind: isReadings ? 'reading' : 'event', value }) as Item);
+    const items = decoded.map(({ value }) => ({ kind, value }) as Item);
     const chunks: Promise<void>[] = [];
     for (let i = 0; i < items.length; i += deps.batchSize)
       chunks.push(writes.publish(items.slice(i, i + deps.batchSize)));
@@ -105,7 +121,10 @@ export function createSaver(deps: SaverDeps) {
 
   return {
     async start(): Promise<void> {
-      await consumer.subscribe({ topics: [deps.readingsTopic, deps.eventsTopic], fromBeginning: true });
+      await consumer.subscribe({
+        topics: [deps.readingsTopic, deps.eventsTopic, deps.alarmsTopic],
+        fromBeginning: true,
+      });
       await consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
@@ -124,6 +143,12 @@ export function createSaver(deps: SaverDeps) {
     },
   };
 }
+
+const DECODERS: Record<Item['kind'], (value: Buffer | null) => Item['value']> = {
+  reading: decodeReading,
+  event: decodeEvent,
+  alarm: decodeAlarm,
+};
 
 /** Waits for `work`, heartbeating meanwhile so a long PostgreSQL outage does not get us evicted from the group. */
 async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
@@ -144,6 +169,7 @@ export function createSaverFromConfig(
     ...clients,
     readingsTopic: config.kafka.readingsTopic,
     eventsTopic: config.kafka.eventsTopic,
+    alarmsTopic: config.kafka.alarmsTopic,
     deadLetterTopic: config.kafka.deadLetterTopic,
     groupId: config.saver.groupId,
     batchSize: config.saver.batchSize,

@@ -8,7 +8,8 @@
 // Every statement therefore takes its row locks in key order (the ORDER BYs below), so such
 // transactions wait for each other but never deadlock.
 import type { Pool } from 'pg';
-import { iso, type Reading, type SensorEvent, withTransaction } from '../../shared/src';
+import { type AlarmMessage, iso, type Reading, type SensorEvent, withTransaction } from '../../shared/src';
+import { writeAlarms } from './alarm-writer';
 
 const INSERT_READINGS = `
 WITH inserted AS (
@@ -60,9 +61,16 @@ const EVENTS_ORDER_LOCK = 7_264_002;
 export interface WriteResult {
   readingsInserted: number;
   eventsInserted: number;
+  /** alarm rows inserted or changed (alarm-writer.ts) */
+  alarmsChanged: number;
 }
 
-export function writeBatch(pool: Pool, readings: Reading[], events: SensorEvent[]): Promise<WriteResult> {
+export function writeBatch(
+  pool: Pool,
+  readings: Reading[],
+  events: SensorEvent[],
+  alarms: AlarmMessage[] = [],
+): Promise<WriteResult> {
   return withTransaction(pool, async (client) => {
     let readingsInserted = 0;
     let eventsInserted = 0;
@@ -77,6 +85,9 @@ export function writeBatch(pool: Pool, readings: Reading[], events: SensorEvent[
       ]);
       readingsInserted = rows[0].inserted;
     }
+    // Before the events: a wait for an alarm row (another batch's, or an operator's ack in the
+    // assessor) then never happens while EVENTS_ORDER_LOCK, which every batch with events queues for, is held.
+    const alarmsChanged = await writeAlarms(client, alarms);
     if (events.length) {
       await client.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_ORDER_LOCK]);
       const { rows } = await client.query<{ inserted: number }>(INSERT_EVENTS, [
@@ -93,6 +104,6 @@ export function writeBatch(pool: Pool, readings: Reading[], events: SensorEvent[
       ]);
       eventsInserted = rows[0].inserted;
     }
-    return { readingsInserted, eventsInserted };
+    return { readingsInserted, eventsInserted, alarmsChanged };
   });
 }

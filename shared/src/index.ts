@@ -1,4 +1,5 @@
 // The public surface of shared/: what services, the tester and the bench may import.
+export * from './alarm-validation';
 export * from './auth';
 export * from './codec';
 export * from './consumer-health';
