@@ -15,8 +15,11 @@ import {
 import { accessGuards, type AssessorAccess, createAssessorAccess } from './assessor-access';
 import { type AssessorMetrics, createAssessorMetrics } from './assessor-metrics';
 import { dashboardRouter, defaultDashboardDir } from './dashboard-static';
+import { createLiveStreams, type LiveStreams, liveStreamSettings } from './live-stream';
 import { assessorOpenApi } from './openapi';
 import { createRepository, type Repository } from './repository';
+import { createStreamMetrics } from './stream-metrics';
+import { createStreamRouter, STREAM_PATH } from './stream-router';
 import { type ApiConfig, createApiRouter } from './routes';
 import { createLogsRouter } from './logs-router';
 import { createTokensRouter } from './tokens-router';
@@ -36,6 +39,11 @@ export interface AssessorDeps {
   access?: AssessorAccess;
   /** the built dashboard served at `/`; defaults to dist/dashboard of this checkout or image */
   dashboardDir?: string;
+  /**
+   * The live streams (GET /api/v1/stream), fed by the instance's stream consumer (main.ts); defaults
+   * to streams with the configuration's settings that nothing feeds (they send heartbeats only).
+   */
+  streams?: LiveStreams;
 }
 
 export function createApp(deps: AssessorDeps): Express {
@@ -55,6 +63,14 @@ export function createApp(deps: AssessorDeps): Express {
     res.json(assessorOpenApi);
   });
   app.use(createTokensRouter(access));
+  const streams =
+    deps.streams ??
+    createLiveStreams({
+      settings: liveStreamSettings(deps.config),
+      metrics: createStreamMetrics(deps.registry),
+      logger: deps.logger,
+    });
+  app.use(createStreamRouter({ streams, access }));
   app.use(createApiRouter({ config: deps.config, repository, now: deps.now ?? Date.now }));
   app.use(
     createLogsRouter({
@@ -74,6 +90,8 @@ function timing(metrics: AssessorMetrics): RequestHandler {
     const end = metrics.requestSeconds.startTimer();
     res.once('finish', () => {
       const route = req.route?.path;
+      // a stream lasts as long as its client stays: not a request latency (its own metrics: stream-metrics.ts)
+      if (route === STREAM_PATH) return;
       end({ route: typeof route === 'string' ? route : 'unmatched', status: String(res.statusCode) });
     });
     next();

@@ -11,9 +11,9 @@ export interface TimeKey {
   id: string;
 }
 
-export type CursorKind = 'event' | 'reading' | 'sensor' | 'storedEvent';
+export type CursorKind = 'event' | 'reading' | 'sensor' | 'storedEvent' | 'alarm';
 
-const TAGS: Record<CursorKind, string> = { event: 'e', reading: 'r', sensor: 's', storedEvent: 'q' };
+const TAGS: Record<CursorKind, string> = { event: 'e', reading: 'r', sensor: 's', storedEvent: 'q', alarm: 'a' };
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const MAX_CURSOR_CHARS = 2048;
 const EPOCH_US = /^-?\d{1,18}$/;
@@ -38,9 +38,12 @@ function decode(text: string, kind: CursorKind, arity: number): string[] | undef
   return parts.every((p): p is string => typeof p === 'string') ? parts : undefined;
 }
 
-export const encodeTimeKey = (kind: 'event' | 'reading', key: TimeKey): string => encode(kind, [key.atUs, key.id]);
+/** Position after a row ordered by (at, id), or for alarms (newest first) by (raisedAt, id) descending. */
+export type TimeKeyKind = 'event' | 'reading' | 'alarm';
 
-export function decodeTimeKey(text: string, kind: 'event' | 'reading'): TimeKey | undefined {
+export const encodeTimeKey = (kind: TimeKeyKind, key: TimeKey): string => encode(kind, [key.atUs, key.id]);
+
+export function decodeTimeKey(text: string, kind: TimeKeyKind): TimeKey | undefined {
   const parts = decode(text, kind, 2);
   if (!parts) return undefined;
   const [atUs, id] = parts;

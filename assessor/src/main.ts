@@ -2,6 +2,7 @@
 import {
   bootstrapAdminToken,
   createLifecycle,
+  createKafka,
   createLogger,
   createPool,
   createRegistry,
@@ -13,6 +14,9 @@ import {
 } from '../../shared/src';
 import { createApp } from './app';
 import { createAssessorAccess } from './assessor-access';
+import { createLiveStreams, liveStreamSettings } from './live-stream';
+import { createStreamMetrics } from './stream-metrics';
+import { createStreamSource, streamGroupId } from './stream-source';
 
 const config = loadConfig();
 const logger = createLogger({ name: 'assessor', level: config.log.level });
@@ -43,8 +47,26 @@ runService(logger, lifecycle, async () => {
     corsOrigins: config.assessor.corsOrigins,
     failedChecksPerMinute: config.auth.failedChecksPerMinute,
   });
-  const app = createApp({ config: config.assessor, pool, registry, logger, access });
+  // The live streams and the consumer that feeds them. Started now rather than at the first client: a
+  // new consumer group takes seconds to join, and a stream should be live the moment it is answered;
+  // with no client, readings are skipped by their key, undecoded. Kafka down: retried in the background.
+  const streamMetrics = createStreamMetrics(registry);
+  const streams = createLiveStreams({ settings: liveStreamSettings(config.assessor), metrics: streamMetrics, logger });
+  const streamSource = createStreamSource({
+    kafka: createKafka(config.kafka, 'assessor-stream', logger),
+    config: config.kafka,
+    groupId: streamGroupId(config.assessor.streamGroupPrefix),
+    sink: streams,
+    metrics: streamMetrics,
+    logger,
+  });
+  streamSource.start();
+  lifecycle.onShutdown('stream consumer', () => streamSource.stop());
+  const app = createApp({ config: config.assessor, pool, registry, logger, access, streams });
   // Registered last, so closed first: stop taking requests and answer those in flight, then close the pool.
   await startHttpServer({ app, port: config.assessor.port, host: config.assessor.host, lifecycle });
+  // Registered after the server, so run before it closes: open streams end at once (their clients
+  // reconnect elsewhere after the retry hint), and the server does not wait for them.
+  lifecycle.onShutdown('live streams', () => streams.close());
   logger.info({ port: config.assessor.port }, 'assessor listening');
 });

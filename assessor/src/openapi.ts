@@ -14,6 +14,7 @@ import {
 import { METRICS_PER_SENSOR } from './routes';
 import { BUCKETS } from './statistics-buckets';
 import { logsPaths } from './logs-openapi';
+import { streamPaths } from './stream-openapi';
 import { tokensPaths } from './tokens-openapi';
 
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
@@ -268,6 +269,7 @@ export const assessorOpenApi = {
       },
     },
     ...logsPaths,
+    ...streamPaths,
     ...tokensPaths,
     ...operationalPaths('PostgreSQL answers'),
   },

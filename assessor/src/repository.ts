@@ -49,11 +49,11 @@ export interface Repository {
 /** `at` as exact epoch microseconds (decimal text), the time part of keyset cursors. */
 const AT_US = `(extract(epoch FROM at) * 1000000)::bigint::text`;
 /** The inverse, exact over years 1-9999 (whole seconds through float8 stay exact, microseconds added apart). */
-const fromEpochUs = (placeholder: string) =>
+export const fromEpochUs = (placeholder: string) =>
   `(to_timestamp(div(${placeholder}::bigint, 1000000)::float8) + mod(${placeholder}::bigint, 1000000) * interval '1 microsecond')`;
 
 /** Collects values and hands out their placeholders, so conditions can be added one by one. */
-function parameters() {
+export function parameters() {
   const values: unknown[] = [];
   return { values, add: (value: unknown) => `$${values.push(value)}` };
 }

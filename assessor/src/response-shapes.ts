@@ -91,7 +91,7 @@ function eventsPage(rows: EventRow[], limit: number, position: EventsAfter) {
  * The 2017 shape: the field named after the metric comes first (`{"temperature": 99, "at": ...}`), then
  * `at`, `type`, `metric` and `value`. A metric named like one of those fields gives way to the field.
  */
-export function compatEvent(row: EventRow): Record<string, number | string> {
+export function compatEvent(row: Pick<EventRow, 'metric' | 'value' | 'at' | 'type'>): Record<string, number | string> {
   // fromEntries defines an own property whatever the name, so no name can reach the prototype
   const event: Record<string, number | string> = Object.fromEntries([[row.metric, row.value]]);
   event.at = iso(row.at);

@@ -328,6 +328,30 @@ describe('bad input against the real receiver and assessor', () => {
     }).toEqual({ publishedOnTheTopic: [], foreignKeysOnTheTopic: [], storedInPostgres: [], deadLettered: 0 });
   });
 
+  it('after the corpus, no log line is on the logs topic or in PostgreSQL, and a valid line still goes through', async () => {
+    const logCases = corpus.filter((c) => c.path.endsWith('/logs'));
+    expect(logCases.length).toBeGreaterThan(30);
+    const offsets = await admin.fetchTopicOffsets(config.kafka.logsTopic);
+    expect(offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0)).toBe(0);
+    // a barrier: one valid line stored means the saver's logs consumer is up and caught up
+    const barrier = `${prefix.barrier}-log`;
+    const r = await postJson(`/api/v1/sensors/${barrier}/logs`, [{ level: 'error', message: 'after the corpus' }]);
+    expect(r.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await pool.query('SELECT 1 FROM logs WHERE sensor_id = $1', [barrier])).rows.length === 1 || undefined,
+      { what: 'the barrier log line stored', timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const stored = await pool.query<{ sensor_id: string; message: string }>(
+      `SELECT sensor_id, left(message, 40) AS message FROM logs WHERE sensor_id LIKE $1 || '%'`,
+      [prefix.bad],
+    );
+    expect(stored.rows).toEqual([]);
+    const served = await get('assessor', `/api/v1/sensors/${barrier}/logs`);
+    expect(served.status).toBe(200);
+    expect(Object.values(services).every(alive)).toBe(true);
+  });
+
   it('what the receiver accepted from the corpus is stored exactly as sent, and the assessor serves it', async () => {
     const accepted = corpus.filter((c) => {
       const status = rows.get(c.name)?.status;

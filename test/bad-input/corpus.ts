@@ -1126,5 +1126,124 @@ export function buildCorpus(ctx: CorpusContext): BadInputCase[] {
       raw(service, `HTTP/1.0 without Host (${service})`, 'GET /health HTTP/1.0\r\n\r\n', 'not-5xx'),
     );
   }
+  // ---- receiver: log lines (contract "Logs"): every one a 4xx, nothing on the logs topic or in PostgreSQL ----
+  const logs = (tag: string) => `/api/v1/sensors/${bad(tag)}/logs`;
+  const line = (more: Record<string, unknown> = {}) => ({ level: 'info', message: 'a line', ...more });
+  const lines = (count: number) => Array.from({ length: count }, (_, i) => line({ message: `line ${i}` }));
+  add(
+    post('logs: a message of 8 KiB and one byte', logs('log-8k1'), json([line({ message: 'a'.repeat(8193) })]), 400, {
+      field: 'message',
+      index: 0,
+    }),
+    post(
+      'logs: 4,097 two-byte characters (8,194 bytes of UTF-8)',
+      logs('log-8k-utf8'),
+      json([line(), line({ message: 'é'.repeat(4097) })]),
+      400,
+      { field: 'message', index: 1 },
+    ),
+    post(
+      'logs: invalid UTF-8 bytes in a message',
+      logs('log-bad-utf8'),
+      Buffer.concat([utf8('[{"level":"info","message":"'), Buffer.from([0xff, 0xfe, 0xc3]), utf8('"}]')]),
+      400,
+    ),
+    post(
+      'logs: a message with a lone surrogate escape',
+      logs('log-surrogate'),
+      '[{"level":"info","message":"a\\ud800b"}]',
+      400,
+      {
+        field: 'message',
+        index: 0,
+      },
+    ),
+    post('logs: a NUL escape in a message', logs('log-nul'), '[{"level":"info","message":"a\\u0000b"}]', 400, {
+      field: 'message',
+      index: 0,
+    }),
+    post(
+      'logs: a NUL in a source',
+      logs('log-nul-source'),
+      '[{"level":"info","message":"x","source":"a\\u0000"}]',
+      400,
+      {
+        field: 'source',
+        index: 0,
+      },
+    ),
+    post('logs: unknown level "fatal"', logs('log-level-fatal'), json([line({ level: 'fatal' })]), 400, {
+      field: 'level',
+      index: 0,
+    }),
+    post('logs: level in capitals', logs('log-level-caps'), json([line({ level: 'INFO' })]), 400, { field: 'level' }),
+    post('logs: level "warn" (the name is warning)', logs('log-level-warn'), json([line({ level: 'warn' })]), 400, {
+      field: 'level',
+    }),
+    post('logs: level is a number', logs('log-level-number'), json([line({ level: 3 })]), 400, { field: 'level' }),
+    post('logs: level missing', logs('log-level-missing'), json([{ message: 'x' }]), 400, { field: 'level' }),
+    post('logs: message missing', logs('log-message-missing'), json([{ level: 'info' }]), 400, {
+      field: 'message',
+      index: 0,
+    }),
+    post('logs: message empty', logs('log-message-empty'), json([line({ message: '' })]), 400, { field: 'message' }),
+    post('logs: message is a number', logs('log-message-number'), json([line({ message: 42 })]), 400, {
+      field: 'message',
+    }),
+    post('logs: message is an array', logs('log-message-array'), json([line({ message: ['a'] })]), 400, {
+      field: 'message',
+    }),
+    post('logs: message is null', logs('log-message-null'), json([line({ message: null })]), 400, { field: 'message' }),
+    post('logs: source empty', logs('log-source-empty'), json([line({ source: '' })]), 400, { field: 'source' }),
+    post('logs: source of 257 characters', logs('log-source-long'), json([line({ source: 's'.repeat(257) })]), 400, {
+      field: 'source',
+    }),
+    post('logs: source is a number', logs('log-source-number'), json([line({ source: 7 })]), 400, { field: 'source' }),
+    post('logs: id with a slash', logs('log-id-slash'), json([line({ id: 'a/b' })]), 400, { field: 'id' }),
+    post('logs: id is an object', logs('log-id-object'), json([line({ id: { n: 1 } })]), 400, { field: 'id' }),
+    post('logs: at is garbage', logs('log-at-garbage'), json([line({ at: 'yesterday' })]), 400, { field: 'at' }),
+    post('logs: at two days ahead', logs('log-at-future'), json([line({ at: now + 2 * 86_400_000 })]), 400, {
+      field: 'at',
+    }),
+    post('logs: an unknown field', logs('log-unknown-field'), json([line({ severity: 'high' })]), 400, {
+      field: 'severity',
+    }),
+    post(
+      'logs: one good line and one bad: nothing stored',
+      logs('log-mixed'),
+      json([line(), line({ level: 'x' })]),
+      400,
+      {
+        field: 'level',
+        index: 1,
+      },
+    ),
+    post('logs: a batch of 10,000 lines', logs('log-10000'), json(lines(10_000)), 400, { field: 'body' }),
+    post('logs: 5,001 lines', logs('log-5001'), json(lines(5001)), 400, { field: 'body' }),
+    post(
+      'logs: 5,000 bad lines: the error list is bounded',
+      logs('log-5000-bad'),
+      json(lines(5000).map(() => ({ level: 'no' }))),
+      400,
+      {
+        field: 'level',
+        maxAnswerBytes: 64 * 1024,
+      },
+    ),
+    post('logs: an empty array', logs('log-empty-array'), '[]', 400, { field: 'body' }),
+    post('logs: one object, not an array', logs('log-object'), json(line()), 400, { field: 'body' }),
+    post('logs: a JSON string', logs('log-string'), '"a line"', 400, { field: 'body' }),
+    post('logs: JSON null', logs('log-null'), 'null', 400, { field: 'body' }),
+    post('logs: an array of strings', logs('log-strings'), '["a line"]', 400, { field: 'body', index: 0 }),
+    post('logs: not JSON', logs('log-not-json'), '[{"level":"info",', 400, { field: 'body' }),
+    post('logs: an invalid sensor id in the path', '/api/v1/sensors/a%20b/logs', json([line()]), 400, {
+      field: 'sensorId',
+    }),
+    {
+      ...post('logs: text/plain', logs('log-text-plain'), 'info a line', 415),
+      headers: { 'Content-Type': 'text/plain' },
+    },
+  );
+
   return cases;
 }

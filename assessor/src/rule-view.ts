@@ -1,0 +1,58 @@
+// Rule sets as the rules API reads and answers them (CONTRACT.md "Rules API"). Pure.
+// Answers give every rule in its full v2 form (defaults spelled out) except `sensors` when it is
+// empty (every sensor): what GET answers is then a valid PUT body as it is, since a rule set may not
+// name an empty pattern list (shared/src/rule-set.ts).
+import { type FieldError, printable } from '../../shared/src';
+import { type AlarmRule, parseRuleSet, RuleSetError } from '../../shared/src/rule-set';
+
+export type RuleView = Omit<AlarmRule, 'sensors'> & { sensors?: string[] };
+
+export function ruleView(rule: AlarmRule): RuleView {
+  const { sensors, ...rest } = rule;
+  return sensors.length ? { ...rest, sensors } : rest;
+}
+
+/**
+ * A stored or configured rule set (the rules as a PUT gave them, or PROCESSOR_RULES, either in the v1
+ * or the already parsed v2 form) → its view. Throws RuleSetError as parseRuleSet does.
+ */
+export function ruleSetView(rules: unknown): RuleView[] {
+  const input = Array.isArray(rules)
+    ? rules.map((r: unknown) => {
+        const sensors = (r as { sensors?: unknown } | null)?.sensors;
+        if (!Array.isArray(sensors) || sensors.length) return r;
+        const { sensors: _all, ...rest } = r as Record<string, unknown>;
+        return rest;
+      })
+    : rules;
+  return parseRuleSet(input).map(ruleView);
+}
+
+/** PUT /api/v1/rules's body: {"rules": [...]} and nothing else. A 400's problems, every one, or the rules. */
+export function parseRulesBody(
+  body: unknown,
+): { ok: true; rules: AlarmRule[]; given: unknown[] } | { ok: false; problems: FieldError[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, problems: [{ field: 'body', message: 'must be a JSON object: {"rules": [...]}' }] };
+  }
+  const problems: FieldError[] = Object.keys(body)
+    .filter((k) => k !== 'rules')
+    .slice(0, 20)
+    .map((k) => ({ field: printable(k), message: 'is not a field of a rule set' }));
+  const given = (body as { rules?: unknown }).rules;
+  if (!Array.isArray(given)) {
+    // (parseRuleSet would also take a JSON text: not here, where the body is JSON already)
+    problems.push({
+      field: 'rules',
+      message: given === undefined ? 'is required: the array of rules' : 'must be an array of rules',
+    });
+    return { ok: false, problems };
+  }
+  try {
+    const rules = parseRuleSet(given);
+    return problems.length ? { ok: false, problems } : { ok: true, rules, given };
+  } catch (err) {
+    if (!(err instanceof RuleSetError)) throw err;
+    return { ok: false, problems: [...problems, ...err.problems] };
+  }
+}
