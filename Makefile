@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard simulate token clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard simulate agent token clean
 
 help: ## list the targets
 	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ bench-dashboard: build infra-up ## the dashboard in Chromium: first load, 30-day
 
 simulate: build ## sensors posting to a running receiver (ARGS="--rate 5000 --duration 30 --mode batch"; --help lists options)
 	node dist/bench/src/simulator.js $(ARGS)
+
+agent: build ## the host agent against the local stack: this host's metrics every 10 s, and AGENT_LOG_FILES (e.g. AGENT_LOG_FILES=/var/log/syslog make agent)
+	node dist/agent/src/main.js
 
 token: build ## create an access token (ARGS="--name ops --role operator"; --sensors 'site-7-*' for a sensor token; --list; --revoke NAME)
 	@node dist/shared/src/auth/token-cli.js $(ARGS)

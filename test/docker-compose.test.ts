@@ -293,6 +293,26 @@ describe('docker-compose.yml tester', () => {
   });
 });
 
+describe('docker-compose.yml agent', () => {
+  const agent = services.agent;
+
+  test('runs the host agent under the agent profile, on the host network, after the receiver is healthy', () => {
+    expect(agent.profiles).toEqual(['agent']);
+    expect(asArray(agent.command)).toEqual(['dist/agent/src/main.js']);
+    expect((agent as Service & { network_mode?: string }).network_mode).toBe('host');
+    expect(dependsOn(agent)).toEqual({ receiver: 'service_healthy' });
+  });
+
+  test('is given only settings of shared/src/config.ts, and they are a valid configuration', () => {
+    const env = environment(agent);
+    expect(Object.keys(env).filter((key) => !SETTING_ENVS.has(key) && !ENV_EXCEPTIONS.has(key))).toEqual([]);
+    const config = loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, interpolateDefaults(v)])));
+    // the receiver's published port on the host network
+    expect(new URL(config.agent.receiverUrl).port).toBe(String(defaults.receiver.port));
+    expect(config.agent.intervalS).toBe(defaults.agent.intervalS);
+  });
+});
+
 describe('docker-compose.yml syntax', () => {
   const script = path.join(root, 'infra/validate-compose.sh');
   const which = spawnSync('bash', [script, '--which'], { encoding: 'utf8' });
