@@ -533,36 +533,6 @@ export const schema = {
       default: 'metrics-assessor-stream',
       env: 'ASSESSOR_STREAM_GROUP_PREFIX',
     },
-    streamHeartbeatMs: {
-      doc: 'A comment line is sent on every live stream (GET /api/v1/stream) this often, in ms, so proxies and load balancers do not close idle streams (keep it below their idle timeouts, often 60 s)',
-      format: positiveInt,
-      default: 15000,
-      env: 'ASSESSOR_STREAM_HEARTBEAT_MS',
-    },
-    streamRetryMs: {
-      doc: 'Reconnection delay the live stream tells clients to wait after it drops (the SSE retry: field), in ms',
-      format: positiveInt,
-      default: 3000,
-      env: 'ASSESSOR_STREAM_RETRY_MS',
-    },
-    streamMaxClients: {
-      doc: 'Live streams one assessor instance serves at once; one more is answered 429 with Retry-After. Times ASSESSOR_STREAM_CLIENT_BUFFER_BYTES, it bounds the memory slow clients can hold',
-      format: positiveInt,
-      default: 500,
-      env: 'ASSESSOR_STREAM_MAX_CLIENTS',
-    },
-    streamClientBufferBytes: {
-      doc: 'Most bytes a live-stream client may have waiting (its socket not taking them) before it is disconnected as too slow, in bytes (256 KiB: some 2,500 readings)',
-      format: positiveInt,
-      default: 262144,
-      env: 'ASSESSOR_STREAM_CLIENT_BUFFER_BYTES',
-    },
-    streamGroupPrefix: {
-      doc: "Prefix of the consumer group of each assessor instance's live-stream consumer (the instance adds its host, pid and a random part; it starts at the latest offsets and commits nothing)",
-      format: String,
-      default: 'metrics-assessor-stream',
-      env: 'ASSESSOR_STREAM_GROUP_PREFIX',
-    },
   },
   agent: {
     receiverUrl: {
@@ -753,11 +723,6 @@ export interface Config {
     corsOrigins: string[];
     clearWaitMs: number;
     produceTimeoutMs: number;
-    streamHeartbeatMs: number;
-    streamRetryMs: number;
-    streamMaxClients: number;
-    streamClientBufferBytes: number;
-    streamGroupPrefix: string;
     streamHeartbeatMs: number;
     streamRetryMs: number;
     streamMaxClients: number;
