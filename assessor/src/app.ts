@@ -8,19 +8,26 @@ import {
   errorHandler,
   healthRouter,
   type Logger,
+  DEFAULT_RULES,
   metricsHandler,
   notFoundHandler,
   validationError,
 } from '../../shared/src';
+import { createAlarmActions } from './alarm-actions';
+import { createAlarmStore } from './alarm-store';
+import { createAlarmsRouter } from './alarms-router';
 import { accessGuards, type AssessorAccess, createAssessorAccess } from './assessor-access';
 import { type AssessorMetrics, createAssessorMetrics } from './assessor-metrics';
 import { dashboardRouter, defaultDashboardDir } from './dashboard-static';
 import { createLiveStreams, type LiveStreams, liveStreamSettings } from './live-stream';
 import { assessorOpenApi } from './openapi';
+import { noPublisher, type Publisher } from './publisher';
 import { createRepository, type Repository } from './repository';
 import { createStreamMetrics } from './stream-metrics';
 import { createStreamRouter, STREAM_PATH } from './stream-router';
 import { type ApiConfig, createApiRouter } from './routes';
+import { createRulesRouter } from './rules-router';
+import { createRulesStore } from './rules-store';
 import { createLogsRouter } from './logs-router';
 import { createTokensRouter } from './tokens-router';
 
@@ -28,7 +35,8 @@ import { createTokensRouter } from './tokens-router';
 const RETRY_AFTER_SECONDS = 1;
 
 export interface AssessorDeps {
-  config: ApiConfig & { queryTimeoutMs: number };
+  /** clearWaitMs: how long a clear waits to see its alarm cleared (ASSESSOR_CLEAR_WAIT_MS) */
+  config: ApiConfig & { queryTimeoutMs: number; clearWaitMs?: number };
   pool: Pool;
   /** defaults to the SQL repository on `pool`; tests may pass another */
   repository?: Repository;
@@ -44,7 +52,15 @@ export interface AssessorDeps {
    * to streams with the configuration's settings that nothing feeds (they send heartbeats only).
    */
   streams?: LiveStreams;
+  /** Kafka, for what alarm actions and rule changes publish; without it they answer 503 (reads work) */
+  publisher?: Publisher;
+  /** the topics they publish to; defaults to the configuration's defaults */
+  topics?: { readings: string; alarms: string; rules: string };
+  /** PROCESSOR_RULES: the rule set GET /api/v1/rules answers (version 0) until the first PUT */
+  configuredRules?: unknown;
 }
+
+const DEFAULT_TOPICS = { readings: 'metrics.readings', alarms: 'metrics.alarms', rules: 'metrics.rules' };
 
 export function createApp(deps: AssessorDeps): Express {
   const repository = deps.repository ?? createRepository(deps.pool);
@@ -71,6 +87,34 @@ export function createApp(deps: AssessorDeps): Express {
       logger: deps.logger,
     });
   app.use(createStreamRouter({ streams, access }));
+  const now = deps.now ?? Date.now;
+  const publisher = deps.publisher ?? noPublisher;
+  const topics = deps.topics ?? DEFAULT_TOPICS;
+  const alarms = createAlarmStore(deps.pool);
+  app.use(
+    createAlarmsRouter({
+      store: alarms,
+      actions: createAlarmActions({
+        store: alarms,
+        publisher,
+        topics,
+        clearWaitMs: deps.config.clearWaitMs ?? 5000,
+        now,
+      }),
+      access,
+      limits: { defaultLimit: deps.config.defaultLimit, maxLimit: deps.config.maxLimit },
+    }),
+  );
+  app.use(
+    createRulesRouter({
+      store: createRulesStore(deps.pool),
+      publisher,
+      rulesTopic: topics.rules,
+      configuredRules: deps.configuredRules ?? DEFAULT_RULES,
+      access,
+      now,
+    }),
+  );
   app.use(createApiRouter({ config: deps.config, repository, now: deps.now ?? Date.now }));
   app.use(
     createLogsRouter({

@@ -1,4 +1,5 @@
-// Assessor entry point: configuration, PostgreSQL, migrations, app, listen, shutdown. Nothing else.
+// Assessor entry point: configuration, PostgreSQL, migrations, Kafka (in the background), app, listen,
+// shutdown. Nothing else.
 import {
   bootstrapAdminToken,
   createLifecycle,
@@ -17,6 +18,8 @@ import { createAssessorAccess } from './assessor-access';
 import { createLiveStreams, liveStreamSettings } from './live-stream';
 import { createStreamMetrics } from './stream-metrics';
 import { createStreamSource, streamGroupId } from './stream-source';
+import { connectKafkaInBackground } from './kafka-link';
+import { createPublisher } from './publisher';
 
 const config = loadConfig();
 const logger = createLogger({ name: 'assessor', level: config.log.level });
@@ -62,7 +65,18 @@ runService(logger, lifecycle, async () => {
   });
   streamSource.start();
   lifecycle.onShutdown('stream consumer', () => streamSource.stop());
-  const app = createApp({ config: config.assessor, pool, registry, logger, access, streams });
+  const kafka = connectKafkaInBackground(config.kafka, logger, lifecycle);
+  const app = createApp({
+    config: config.assessor,
+    pool,
+    registry,
+    logger,
+    access,
+    streams,
+    publisher: createPublisher({ ...kafka, timeoutMs: config.assessor.produceTimeoutMs }),
+    topics: { readings: config.kafka.readingsTopic, alarms: config.kafka.alarmsTopic, rules: config.kafka.rulesTopic },
+    configuredRules: config.processor.rules,
+  });
   // Registered last, so closed first: stop taking requests and answer those in flight, then close the pool.
   await startHttpServer({ app, port: config.assessor.port, host: config.assessor.host, lifecycle });
   // Registered after the server, so run before it closes: open streams end at once (their clients

@@ -13,6 +13,8 @@ import {
 } from '../../shared/src';
 import { METRICS_PER_SENSOR } from './routes';
 import { BUCKETS } from './statistics-buckets';
+import { alarmSchemas, alarmsPaths } from './alarms-openapi';
+import { ruleSchemas, rulesPaths } from './rules-openapi';
 import { logsPaths } from './logs-openapi';
 import { streamPaths } from './stream-openapi';
 import { tokensPaths } from './tokens-openapi';
@@ -44,7 +46,7 @@ export const assessorOpenApi = {
     title: 'Metrics assessor',
     version: '1.0.0',
     description:
-      'Read-only queries over stored readings and events. Every error is JSON: {"result": false, "response": [{"field", "message"}]}. ' +
+      'Queries over stored readings, events and alarms; alarm actions and the rule set (operator token). Every error is JSON: {"result": false, "response": [{"field", "message"}]}. ' +
       'A query parameter an endpoint does not know, or one given twice, is a 400 naming it. Lists are oldest first and keyset ' +
       'paged: pass the nextCursor of a page as `cursor` to get the next one (cursors are opaque).',
   },
@@ -268,6 +270,8 @@ export const assessorOpenApi = {
         },
       },
     },
+    ...alarmsPaths,
+    ...rulesPaths,
     ...logsPaths,
     ...streamPaths,
     ...tokensPaths,
@@ -401,6 +405,8 @@ export const assessorOpenApi = {
         required: ['start', ...Object.keys(aggregateProperties)],
         properties: { start: { type: 'string', format: 'date-time' }, ...aggregateProperties },
       },
+      ...alarmSchemas,
+      ...ruleSchemas,
     },
   },
 } as const;
