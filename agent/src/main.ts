@@ -1,6 +1,10 @@
 // Host agent entry point: configuration, the agent, shutdown. Nothing else.
 import os from 'node:os';
-import { createLifecycle, createLogger, loadConfig, runService } from '../../shared/src';
+// the modules themselves, not the shared/src index: it loads kafkajs, pg, ioredis and express, which
+// the agent does not use (they would double its memory)
+import { loadConfig } from '../../shared/src/config';
+import { createLifecycle, runService } from '../../shared/src/lifecycle';
+import { createLogger } from '../../shared/src/logger';
 import { startAgent } from './agent';
 import { sensorIdFromHostname } from './metric-names';
 

@@ -1,6 +1,7 @@
 // Tokens never reach a log line: the redaction paths of createLogger, checked on its real output.
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { logLevel } from 'kafkajs';
+import { createLogger, KAFKA_TO_PINO } from './logger';
 
 function capturingLogger() {
   const lines: string[] = [];
@@ -39,5 +40,14 @@ describe('log redaction', () => {
     const { logger, lines } = capturingLogger();
     logger.child({ module: 'm' }).info({ req: { headers: { authorization: secret } } }, 'x');
     expect(lines.join('')).not.toContain(secret);
+  });
+});
+
+test("the kafkajs bridge maps kafkajs's own logLevel values", () => {
+  expect(KAFKA_TO_PINO).toEqual({
+    [logLevel.ERROR]: 'error',
+    [logLevel.WARN]: 'warn',
+    [logLevel.INFO]: 'info',
+    [logLevel.DEBUG]: 'debug',
   });
 });
