@@ -8,9 +8,11 @@ export function formatValue(value: unknown): string {
   return typeof value === 'number' && Number.isFinite(value) ? number.format(value) : '—';
 }
 
+/** Local date and time; the year only when it is not this one. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
-    year: 'numeric',
+  const date = new Date(ms);
+  return date.toLocaleString(undefined, {
+    year: date.getFullYear() === new Date().getFullYear() ? undefined : 'numeric',
     month: 'short',
     day: 'numeric',
     hour: '2-digit',

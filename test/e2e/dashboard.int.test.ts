@@ -22,6 +22,7 @@ const has = {
   alarms: assessorHas('/api/v1/alarms'),
   me: assessorHas('/api/v1/me'),
   logs: assessorHas('/logs'),
+  rules: assessorHas('/api/v1/rules'),
 };
 const itWhen = (ready: boolean) => (ready ? it : it.skip);
 
@@ -243,6 +244,17 @@ describe('the dashboard in Chromium', () => {
     await expectClean(p, watch);
   });
 
+  it('the sensor page at phone width in dark mode: charts fit the screen, the side panels follow', async () => {
+    const { page: p, watch } = await page({ viewport: PHONE, colorScheme: 'dark' });
+    await p.goto(url(`#/sensor/${sensorA}?range=6h`));
+    // both timelines at once, well before the 10 s refresh could make up for one that failed
+    await p.locator('.plot[data-metric="humidity"][data-points]').waitFor({ timeout: 8_000 });
+    await p.locator('.plot[data-metric="temperature"][data-points]').waitFor({ timeout: 8_000 });
+    expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(p, 'sensor-phone-dark');
+    await expectClean(p, watch);
+  });
+
   it('when stored data, a deep link and a search carry HTML and script, then they are shown as text and nothing runs', async () => {
     // rows as a hostile or broken writer could leave them: straight into PostgreSQL, past the API's checks
     const at = new Date(base);
@@ -340,16 +352,32 @@ describe('the dashboard in Chromium', () => {
     await expectClean(p, watch);
   });
 
-  it('the sensor page at phone width in dark mode: charts fit the screen, the side panels follow', async () => {
-    const { page: p, watch } = await page({ viewport: PHONE, colorScheme: 'dark' });
-    await p.goto(url(`#/sensor/${sensorA}?range=6h`));
-    // both timelines at once, well before the 10 s refresh could make up for one that failed
-    await p.locator('.plot[data-metric="humidity"][data-points]').waitFor({ timeout: 5_000 });
-    await p.locator('.plot[data-metric="temperature"][data-points]').waitFor({ timeout: 5_000 });
-    expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    await screenshot(p, 'sensor-phone-dark');
-    await expectClean(p, watch);
-  });
+  itWhen(has.rules && has.me)(
+    'when an operator saves a rule set the API refuses, then each problem is shown next to its field and nothing is saved',
+    async () => {
+      const operator = await stack.token('operator');
+      const before = (await (await fetch(`${stack.assessor}/api/v1/rules`)).json()) as { version: number };
+      const { page: p, watch } = await page();
+      await p.goto(url('#/rules', `?token=${operator.token}`));
+      await p.locator('button[data-action="edit"]').click();
+      const first = p.locator('fieldset.rule-block').first();
+      await first.locator('input[name="name"]').fill('Not A Name!');
+      await first.locator('input[name="clearAfter"]').fill('0');
+      await p.locator('button[data-action="save"]').click();
+      const nameError = first.locator('input[name="name"] ~ .field-error');
+      await nameError.filter({ hasText: /./ }).waitFor();
+      expect(await first.locator('input[name="clearAfter"] ~ .field-error').textContent()).not.toBe('');
+      expect(await p.locator('.rules-editor .notice-error').textContent()).toContain('not saved');
+      // the message is tied to its field for screen readers
+      const described = await first.locator('input[name="name"]').getAttribute('aria-describedby');
+      expect(await p.locator(`[id="${described}"]`).textContent()).toBe(await nameError.textContent());
+      expect(((await (await fetch(`${stack.assessor}/api/v1/rules`)).json()) as { version: number }).version).toBe(
+        before.version,
+      );
+      await screenshot(p, 'rules-errors');
+      await expectClean(p, watch);
+    },
+  );
 
   itWhen(has.alarms && has.me)(
     'when a run of warnings raises an alarm, then an operator acknowledges it by clicking and a viewer cannot',

@@ -12,6 +12,9 @@ import type { Alarm, AlarmsPage } from '../types';
 import { drawPager } from './list-view';
 
 const PAGE_SIZE = 50;
+
+const count = (n: unknown, word: string): string =>
+  typeof n === 'number' ? `${n} ${word}${n === 1 ? '' : 's'}` : `— ${word}s`;
 const FILTERS = ['status', 'severity', 'sensorId', 'rule', 'acknowledged'] as const;
 
 export function matchesFilters(a: Alarm, params: Record<string, string>): boolean {
@@ -156,19 +159,27 @@ export function renderAlarms(ctx: PageContext): void {
   function alarmRow(a: Alarm): HTMLTableRowElement {
     if (a.status !== 'active') clearing.delete(a.id);
     const tr = row(
-      severityBadge(a.severity),
-      h('a', { class: 'sensor', attrs: { href: sensorHref(a.sensorId) } }, a.sensorId),
-      h('span', null, h('span', { class: 'rule' }, a.rule), h('br'), h('span', { class: 'type muted' }, a.type)),
       h(
         'span',
-        { class: `status status-${a.status === 'active' ? 'active' : 'cleared'}` },
-        a.status === 'active' ? '◉ active' : '○ cleared',
+        { class: 'stacked' },
+        severityBadge(a.severity),
+        h(
+          'span',
+          { class: `status status-${a.status === 'active' ? 'active' : 'cleared'}` },
+          a.status === 'active' ? '◉ active' : '○ cleared',
+        ),
       ),
+      h('a', { class: 'sensor', attrs: { href: sensorHref(a.sensorId) } }, a.sensorId),
+      h('span', { class: 'stacked' }, h('span', { class: 'rule' }, a.rule), h('span', { class: 'type muted' }, a.type)),
       timeEl(a.raisedAt),
-      `${formatValue(a.value)} / ${formatValue(a.peak)}`,
-      `${a.events ?? '—'} / ${a.warnings ?? '—'}`,
+      h(
+        'span',
+        { class: 'stacked' },
+        `${formatValue(a.value)} / ${formatValue(a.peak)}`,
+        h('span', { class: 'muted' }, `${count(a.events, 'event')} · ${count(a.warnings, 'warning')}`),
+      ),
       a.acknowledged
-        ? h('span', null, '✓ ', a.acknowledgedBy ?? '', h('br'), timeEl(a.acknowledgedAt))
+        ? h('span', { class: 'stacked' }, `✓ ${a.acknowledgedBy ?? ''}`, timeEl(a.acknowledgedAt))
         : h('span', { class: 'muted' }, 'no'),
       a.comment ? h('span', { class: 'comment' }, a.comment) : '',
       actions(a),
@@ -210,17 +221,7 @@ export function renderAlarms(ctx: PageContext): void {
         rows.set(a.id, tr);
         return tr;
       });
-      const headers = [
-        'Severity',
-        'Sensor',
-        'Rule / type',
-        'Status',
-        'Raised',
-        'Value / peak',
-        'Events / warnings',
-        'Acknowledged',
-        'Comment',
-      ];
+      const headers = ['Severity', 'Sensor', 'Rule / type', 'Raised', 'Value / peak', 'Acknowledged', 'Comment'];
       const t = table(operator ? [...headers, 'Actions'] : headers, trs, 'Alarms');
       tbody = t.querySelector('tbody') ?? undefined;
       replace(list, trs.length ? t : notice('empty', 'No alarms match these filters.'));
