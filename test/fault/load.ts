@@ -12,6 +12,7 @@
 // exact: a reading is accepted when some copy of it was answered 200; one never accepted may be
 // stored only if the client could not know (a timeout, a cut connection, the 503 saying "some of
 // them may have been written").
+import { createClient } from '../../client/src';
 import { seededRandom } from '../../tester/src/seeded-random';
 
 export interface SentReading {
@@ -96,6 +97,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     abandoned: 0,
   };
   let attempts = 0;
+  // the client library's one-off requests (gzip, keep-alive, the client's transport), none of its batching
+  const client = createClient({ url: options.receiverUrls });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   const bodyOf = (batch: Batch): { url: string; body: string } => {
@@ -115,21 +118,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const send = async (batch: Batch, receiver: number, timeoutMs: number): Promise<string> => {
     attempts++;
     const { url, body } = bodyOf(batch);
-    let status = 'network-error';
-    try {
-      const res = await fetch(`${options.receiverUrls[receiver]}${url}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      status = String(res.status);
-      // the contract's one exception to "an error wrote nothing": a 503 that says some may be written
-      if (status === '503' && /may have been written/.test(text)) status = '503-maybe-written';
-    } catch (err) {
-      if ((err as Error).name === 'TimeoutError') status = 'timeout';
-    }
+    // one attempt, its own timeout, the receiver this sensor picked: the load decides every re-send itself
+    const res = await client.request('POST', url, {
+      body,
+      url: options.receiverUrls[receiver],
+      retry: false,
+      timeoutMs,
+    });
+    let status =
+      res.status === undefined ? (res.error?.kind === 'timeout' ? 'timeout' : 'network-error') : String(res.status);
+    // the contract's one exception to "an error wrote nothing": a 503 that says some may be written
+    if (status === '503' && /may have been written/.test(res.text)) status = '503-maybe-written';
     statuses[status] = (statuses[status] ?? 0) + 1;
     batch.outcomes.push(status);
     if (status === '200') {
@@ -247,5 +246,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             : 'refused',
     })),
   );
+  await client.close();
   return { readings, attempts, statuses, retries };
 }
