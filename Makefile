@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard simulate agent token clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard bench-stream simulate agent token clean
 
 help: ## list the targets
 	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ test_run: build ## the integration tester against a running stack (ARGS="-t full
 bench: build infra-up ## throughput and latency on this machine; report in bench/reports/latest.md (BENCH_QUICK=1: a smoke run of about a minute)
 	node dist/bench/src/bench.js
 	node dist/bench/src/dashboard-bench.js
+	node dist/bench/src/stream-bench.js
+
+bench-stream: build infra-up ## the live stream: 100 open streams at 5,000 readings/s, stream latency p99 and the assessor's memory; report in bench/reports/stream.md
+	node dist/bench/src/stream-bench.js
 
 bench-dashboard: build infra-up ## the dashboard in Chromium: first load, 30-day chart, statistics request, JS size; report in bench/reports/dashboard.md
 	node dist/bench/src/dashboard-bench.js

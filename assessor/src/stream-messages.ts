@@ -1,6 +1,7 @@
 // What the live stream sends for each message of the topics (README "Live stream"). Pure. Times are
 // ISO-8601 UTC with milliseconds, as in every answer of the API.
 import { type AlarmMessage, iso, type Reading, type SensorEvent } from '../../shared/src';
+import { alarmBody } from './alarm-shapes';
 import { compatEvent } from './response-shapes';
 
 /** `event: reading` */
@@ -16,29 +17,16 @@ export function eventData(e: SensorEvent) {
   };
 }
 
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-/** `event: alarm`: the alarm as the contract shapes it (the transition's state after it). */
+/** `event: alarm`: the alarm after the transition, shaped as the alarms API answers it (alarm-shapes.ts). */
 export function alarmData(a: AlarmMessage) {
-  return {
-    id: a.id,
-    sensorId: a.sensorId,
-    rule: a.rule,
-    metric: a.metric,
-    type: a.type,
-    severity: a.severity,
-    status: a.status,
-    acknowledged: a.acknowledged,
-    raisedAt: iso(a.raisedAt),
-    value: a.value,
-    peak: a.peak,
-    events: a.events,
-    warnings: a.warnings,
-    lastWarningAt: isoOrNull(a.lastWarningAt),
-    clearedAt: isoOrNull(a.clearedAt),
-    clearedBy: a.clearedBy,
-    acknowledgedAt: isoOrNull(a.acknowledgedAt),
-    acknowledgedBy: a.acknowledgedBy,
-    comment: a.comment,
-  };
+  return alarmBody({
+    ...a,
+    raisedAt: new Date(a.raisedAt),
+    raisedAtUs: '', // a list cursor's part, not shown
+    lastWarningAt: dateOrNull(a.lastWarningAt),
+    clearedAt: dateOrNull(a.clearedAt),
+    acknowledgedAt: dateOrNull(a.acknowledgedAt),
+  });
 }

@@ -8,13 +8,14 @@
 //
 // Readings of sensors no client selected are skipped by their key (the sensor id) before decoding;
 // commands (an operator's clear, framed with their own schema id on the readings topic) are skipped by
-// their schema id. What does not decode is counted and left out: the saver dead-letters it.
+// their schema id. Messages are decoded and checked as the saver does (decodeReading, decodeEvent,
+// decodeAlarm); what does not decode is counted and left out: the saver dead-letters it.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import {
-  alarmCodec,
   createConsumer,
+  decodeAlarm,
   decodeEvent,
   decodeReading,
   ensurePipelineTopics,
@@ -99,7 +100,7 @@ export function createStreamSource(deps: {
           sink.event(decodeEvent(message.value));
         } else if (topic === config.alarmsTopic) {
           metrics.consumed.inc({ kind: 'alarm' });
-          sink.alarm(alarmCodec.decode(message.value));
+          sink.alarm(decodeAlarm(message.value));
         }
       } catch (err) {
         leftOut(topic === config.readingsTopic ? 'reading' : topic === config.eventsTopic ? 'event' : 'alarm', err);
