@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool, type QueryResultRow } from 'pg';
 import { eventCodec, type Logger, readingCodec, sensorStateKey } from '../../shared/src';
 import { connectionErrorCode, DependencyError } from './dependency-error';
-import { createHttpService } from './http-service';
+import { createHttpService, createReceiverService } from './http-service';
 import type { TesterConfig } from './services-config';
 import type { TestContext } from './test-definition';
 import { createTopicReader } from './topic-reader';
@@ -125,7 +125,7 @@ export function createContext(config: TesterConfig, logger: Logger): OpenContext
   const ctx: TestContext = {
     config,
     logger,
-    receiver: createHttpService('receiver', `http://${receiver.host}:${receiver.port}`, HTTP_TIMEOUT_MS),
+    receiver: createReceiverService(`http://${receiver.host}:${receiver.port}`, HTTP_TIMEOUT_MS),
     assessor: createHttpService('assessor', `http://${assessor.host}:${assessor.port}`, HTTP_TIMEOUT_MS),
     readings: createTopicReader(kafka, config.kafka.topics.readings, readingCodec.decode, config.kafka.brokers),
     events: createTopicReader(kafka, config.kafka.topics.events, eventCodec.decode, config.kafka.brokers),
