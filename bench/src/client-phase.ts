@@ -124,6 +124,7 @@ export async function measureClientThroughput(ctx: BenchContext): Promise<Client
   const simulate = (durationS: number, seed: number) =>
     runSimulation({
       url: receiver.baseUrl,
+      poster: 'raw',
       sensors: ctx.plan.sensors,
       rate: 0,
       overThreshold: 0.3,

@@ -1,7 +1,11 @@
 // The simulator's engine, used by the CLI (simulator.ts) and by the bench: `concurrency` workers take
 // request numbers in turn, wait for each one's due time (pacing.ts), POST its body over keep-alive
 // connections and record the answer. Latency runs from writing the request to reading the whole answer.
+// Requests go through the client library's one-off requests (one attempt, uncompressed: the bodies
+// the original's sensors send); `poster: 'raw'` posts with a bare http.request instead, the baseline
+// the client bench (client-phase.ts) compares the library's batching against.
 import http from 'node:http';
+import { createClient, type MetricsClient } from '../../client/src';
 import { seededRandom } from '../../tester/src/seeded-random';
 import { createLatencyHistogram, type LatencySummary } from './latency-histogram';
 import { createPacer, waitBeforeMs } from './pacing';
@@ -24,6 +28,8 @@ export interface SimulationOptions {
   /** bodies carry an `id` (see reading-bodies.ts) */
   clientIds?: boolean;
   requestTimeoutMs?: number;
+  /** 'client' (default): the client library's one-off requests; 'raw': a bare http.request per request */
+  poster?: 'client' | 'raw';
   /** sent with every request (e.g. Authorization for a receiver with RECEIVER_AUTH=on) */
   headers?: Readonly<Record<string, string>>;
   /** called about every `progressEveryMs` (default 250) and once at the end */
@@ -104,6 +110,25 @@ function post(
   });
 }
 
+/** One attempt through the client library, its answer as the simulator counts it. */
+async function postViaClient(
+  client: MetricsClient,
+  path: string,
+  body: string,
+  timeoutMs: number,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Answer> {
+  const res = await client.request('POST', path, {
+    body,
+    retry: false,
+    gzip: false,
+    timeoutMs,
+    headers: { ...headers },
+  });
+  if (res.status !== undefined) return { status: String(res.status) };
+  return { status: res.error?.kind === 'timeout' ? 'timeout' : 'network' };
+}
+
 const TIMER_SLACK_MS = 20;
 
 /**
@@ -144,7 +169,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     },
     seededRandom(options.seed),
   );
+  const raw = options.poster === 'raw';
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const client = raw ? undefined : createClient({ url: options.url, gzip: false });
   const latency = createLatencyHistogram();
   const errorsByStatus: Record<string, number> = {};
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -182,7 +209,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       readingsSent += request.readings.length;
       const sentAt = performance.now();
       lastSentMs = sentAt - start;
-      const answer = await post(agent, base, request.path, request.body, timeoutMs, options.headers);
+      const answer = client
+        ? await postViaClient(client, request.path, request.body, timeoutMs, options.headers)
+        : await post(agent, base, request.path, request.body, timeoutMs, options.headers);
       const answeredAt = performance.now();
       latency.record(answeredAt - sentAt);
       lastAnswerMs = answeredAt - start;
@@ -202,6 +231,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   } finally {
     clearInterval(progressTimer);
     agent.destroy();
+    await client?.close({ timeoutMs: 0 });
   }
   options.onProgress?.(progress());
   const elapsedS = Math.max(lastAnswerMs, 1) / 1000;

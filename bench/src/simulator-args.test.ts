@@ -25,6 +25,8 @@ describe('simulator-args', () => {
       '4',
       '--seed',
       '9',
+      '--poster',
+      'raw',
     ]);
     expect(args).toEqual({
       url: 'http://localhost:9000',
@@ -36,6 +38,7 @@ describe('simulator-args', () => {
       mode: 'batch',
       batchSize: 20,
       concurrency: 4,
+      poster: 'raw',
       seed: 9,
       help: false,
     });

@@ -14,6 +14,8 @@ export interface SimulatorArgs {
   batchSize: number;
   concurrency: number;
   seed: number;
+  /** client: the client library's one-off requests; raw: a bare http.request (the client bench's baseline) */
+  poster: 'client' | 'raw';
   help: boolean;
 }
 
@@ -32,6 +34,7 @@ export const DEFAULT_ARGS: Readonly<SimulatorArgs> = Object.freeze({
   batchSize: 100,
   concurrency: 32,
   seed: 1,
+  poster: 'client' as const,
   help: false,
 });
 
@@ -51,6 +54,8 @@ accepted, errors by status, request latency and the rate achieved.
                          batch: POST /api/v1/measurements with --batch-size sensor bodies (default ${DEFAULT_ARGS.mode})
   --batch-size N         sensor bodies per batch request; readings per request = N x metrics (default ${DEFAULT_ARGS.batchSize})
   --concurrency N        most requests in flight (default ${DEFAULT_ARGS.concurrency})
+  --poster client|raw    client: through the client library (one attempt, uncompressed); raw: a bare
+                         http.request, the baseline of the client bench (default ${DEFAULT_ARGS.poster})
   --seed N               seed of the values (default ${DEFAULT_ARGS.seed})
   -h, --help             this help
 
@@ -138,6 +143,12 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorArgs {
         const v = value();
         if (v !== 'single' && v !== 'batch') throw new UsageError('--mode must be single or batch');
         options.mode = v;
+        break;
+      }
+      case '--poster': {
+        const v = value();
+        if (v !== 'client' && v !== 'raw') throw new UsageError('--poster must be client or raw');
+        options.poster = v;
         break;
       }
       case '--batch-size':
