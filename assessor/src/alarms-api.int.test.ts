@@ -10,6 +10,7 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import {
   type AlarmMessage,
+  AppError,
   alarmCodec,
   commandCodec,
   createPool,
@@ -510,6 +511,9 @@ describe('alarms and rules API', () => {
       ];
       const first = await as('operator', request(app).put('/api/v1/rules')).send({ rules });
       expect(first.status).toBe(200);
+      // the first stored version: 1 on a fresh database (numbers are never reused, see below)
+      const v = first.body.version as number;
+      expect(v).toBeGreaterThanOrEqual(1);
       expect(first.body).toEqual({
         rules: [
           {
@@ -539,20 +543,51 @@ describe('alarms and rules API', () => {
           },
           { kind: 'silence', name: 'silent', type: 'SENSOR_SILENT', severity: 'major', afterSeconds: 300 },
         ],
-        version: 1,
+        version: v,
       });
       expect((await request(app).get('/api/v1/rules')).body).toEqual(first.body);
       // what GET answers is a valid PUT body as it is
       const second = await as('admin', request(app).put('/api/v1/rules')).send({ rules: first.body.rules });
-      expect(second.body).toEqual({ ...first.body, version: 2 });
+      expect(second.body).toEqual({ ...first.body, version: v + 1 });
 
       await rulesTopic.until((m) => m.length >= 2, 'both versions on the rules topic');
       expect(published()).toEqual([
-        { key: 'rules', version: 1, rules: JSON.stringify(rules), at: expect.any(Number) },
-        { key: 'rules', version: 2, rules: JSON.stringify(first.body.rules), at: expect.any(Number) },
+        { key: 'rules', version: v, rules: JSON.stringify(rules), at: expect.any(Number) },
+        { key: 'rules', version: v + 1, rules: JSON.stringify(first.body.rules), at: expect.any(Number) },
       ]);
-      const row = (await pool.query('SELECT created_by FROM rule_sets WHERE version = 2')).rows[0];
+      const row = (await pool.query('SELECT created_by FROM rule_sets WHERE version = $1', [v + 1])).rows[0];
       expect(row.created_by).toBe(tokenName('admin'));
+    });
+
+    it("when a PUT's publish fails, then nothing is stored, and its number is never given to another rule set", async () => {
+      const attempted: number[] = [];
+      // Kafka failing after the message may have gone out (a timeout): the 503 of createPublisher
+      const failing = createApp({
+        config: config.assessor,
+        pool,
+        registry: new Registry(),
+        logger: silentLogger,
+        access: createAssessorAccess({ pool, failedChecksPerMinute: 1000 }),
+        publisher: {
+          publish: async (_topic, _key, value) => {
+            attempted.push(ruleSetCodec.decode(value).version);
+            throw new AppError('DEPENDENCY_UNAVAILABLE', [{ field: 'service', message: 'Kafka did not confirm' }]);
+          },
+        },
+        topics: {
+          readings: config.kafka.readingsTopic,
+          alarms: config.kafka.alarmsTopic,
+          rules: config.kafka.rulesTopic,
+        },
+      });
+      const before = (await request(assessor()).get('/api/v1/rules')).body;
+      const rules = [{ metric: 'temperature', threshold: 42 }];
+      expectError(await as('operator', request(failing).put('/api/v1/rules')).send({ rules }), 503, 'service');
+      expect((await request(assessor()).get('/api/v1/rules')).body).toEqual(before);
+      const next = await as('operator', request(assessor()).put('/api/v1/rules')).send({ rules });
+      expect(next.status).toBe(200);
+      expect(attempted).toHaveLength(1);
+      expect(next.body.version).toBeGreaterThan(attempted[0]);
     });
 
     it('when PUTs race, then each gets its own version, published in version order', async () => {

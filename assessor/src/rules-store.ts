@@ -1,6 +1,8 @@
 // The rule set's versions in PostgreSQL (table rule_sets; the newest row is in force). A new version
-// is numbered, published and stored under one lock, so concurrent PUTs (on any assessor) get
-// consecutive versions, published to the rules topic in version order.
+// is numbered, stored and published under one lock, so concurrent PUTs (on any assessor) get
+// increasing versions, published to the rules topic in version order, and committed only once Kafka
+// has it. Numbers come from the sequence rule_set_versions (migration 6): a PUT rolled back after its
+// publish timed out (whose message may still land) never has its number given to another rule set.
 import type { Pool } from 'pg';
 import { withTransaction } from '../../shared/src';
 
@@ -35,9 +37,7 @@ export function createRulesStore(pool: Pool): RulesStore {
     replace(rules, by, publish) {
       return withTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [RULES_LOCK]);
-        const { rows } = await client.query<{ next: number }>(
-          'SELECT coalesce(max(version), 0) + 1 AS next FROM rule_sets',
-        );
+        const { rows } = await client.query<{ next: number }>("SELECT nextval('rule_set_versions')::int AS next");
         const version = rows[0].next;
         const json = JSON.stringify(rules);
         await client.query('INSERT INTO rule_sets (version, rules, created_by) VALUES ($1, $2::jsonb, $3)', [

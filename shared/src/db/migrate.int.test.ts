@@ -38,11 +38,15 @@ describe('migrate on a real PostgreSQL', () => {
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'alarms',
         'events',
+        'logs',
         'readings',
         'readings_minute',
+        'rule_sets',
         'schema_migrations',
         'sensor_metrics',
+        'tokens',
       ]);
     } finally {
       await Promise.all(pools.map((p) => p.end()));

@@ -162,4 +162,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX logs_tsv ON logs USING gin (tsv);
     `,
   },
+  {
+    version: 6,
+    name: 'rule-set versions from a sequence',
+    sql: `
+      -- PUT /api/v1/rules publishes a version to the rules topic before committing it; one whose publish
+      -- timed out is rolled back, yet its message may still reach the topic later. Its number must never
+      -- go to another rule set (the processors apply only a higher version than theirs), so numbers come
+      -- from a sequence, which a rollback does not give back: a failed PUT may leave a gap.
+      CREATE SEQUENCE rule_set_versions AS integer;
+      SELECT setval('rule_set_versions', coalesce(max(version), 0) + 1, false) FROM rule_sets;
+    `,
+  },
 ];
