@@ -8,7 +8,7 @@
 // Per message in Kafka order (CONTRACT.md "Processor rules", "Alarms"):
 //  - offsets up to the partition's progress were applied already (a redelivery): skipped;
 //  - a reading with a client id whose copy was seen in the dedup window (earlier in this chunk too)
-//    changes nothing but the dedup clock;
+//    changes nothing but the dedup clock (only readings some threshold rule counts enter the set);
 //  - a reading steps every threshold rule of its (sensor, metric) through alarm-state.ts (the one
 //    state machine), and clears the sensor's silence alarms (it spoke);
 //  - an operator's clear_alarm command clears the alarm it names, in order with the readings.
@@ -97,9 +97,10 @@ export function fieldsToLoad(
       continue;
     }
     const r = item.reading;
-    const member = dedupMember(r.id);
+    const rules = book.thresholdRulesFor(r.sensorId, r.metric);
+    const member = rules.length ? dedupMember(r.id) : undefined;
     if (member) members.push(member);
-    for (const rule of book.thresholdRulesFor(r.sensorId, r.metric)) need(r.sensorId, thresholdFields(rule.name));
+    for (const rule of rules) need(r.sensorId, thresholdFields(rule.name));
     for (const rule of book.silenceRulesFor(r.sensorId)) need(r.sensorId, [ruleStateField(rule.name, 'alarm')]);
   }
   return { fields, members };
@@ -313,7 +314,9 @@ export function planChunk(input: {
       continue;
     }
     const reading = item.reading;
-    const member = dedupMember(reading.id);
+    // only readings a threshold rule counts need their copies recognised (the set's memory)
+    const thresholdRules = book.thresholdRulesFor(reading.sensorId, reading.metric);
+    const member = thresholdRules.length ? dedupMember(reading.id) : undefined;
     let fresh = true;
     if (member) {
       const hex = member.toString('hex');
@@ -342,7 +345,7 @@ export function planChunk(input: {
       });
       b.setField(sensorId, field, null);
     }
-    for (const rule of book.thresholdRulesFor(sensorId, reading.metric)) {
+    for (const rule of thresholdRules) {
       const fp = book.fingerprint(rule);
       const { state, alarm } = stateOf(sensorId, rule.name, fp);
       const r = step(rule, state, { id: reading.id, value: reading.value, at: reading.at });

@@ -35,14 +35,19 @@ export async function subscribeRuleSets(deps: {
   } finally {
     await admin.disconnect();
   }
-  let markReady!: () => void;
+  // ready: joined (so a version produced from now on is read at once) and read to the end
+  let joined = false;
+  let caughtUp = end === 0n;
+  let resolveReady!: () => void;
   const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+    resolveReady = resolve;
   });
-  if (end === 0n) markReady();
+  const markReady = (force = false) => {
+    if (force || (joined && caughtUp)) resolveReady();
+  };
   const timer = setTimeout(() => {
     logger.warn({ topic }, 'rules topic not read to its end in time: going on with the rules known');
-    markReady();
+    markReady(true);
   }, deps.readyTimeoutMs ?? 30_000);
   void ready.then(() => clearTimeout(timer));
 
@@ -50,6 +55,10 @@ export async function subscribeRuleSets(deps: {
     groupId: `${deps.groupPrefix}-rules-${randomUUID()}`,
     // a version must reach every instance fast: do not wait long on an empty fetch
     maxWaitTimeInMs: 500,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+    markReady();
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -68,7 +77,10 @@ export async function subscribeRuleSets(deps: {
         // a version no processor can use is refused whole: the one in force stays
         logger.error({ err: (err as Error).message, offset: message.offset }, 'rule set refused');
       }
-      if (BigInt(message.offset) + 1n >= end) markReady();
+      if (BigInt(message.offset) + 1n >= end) {
+        caughtUp = true;
+        markReady();
+      }
     },
   });
   return {

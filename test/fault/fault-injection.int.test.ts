@@ -172,7 +172,11 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
       const settled = await waitFor(
         async () =>
           (await caughtUp(admin, config.processor.groupId, [config.kafka.readingsTopic])) &&
-          (await caughtUp(admin, config.saver.groupId, [config.kafka.readingsTopic, config.kafka.eventsTopic])),
+          (await caughtUp(admin, config.saver.groupId, [
+            config.kafka.readingsTopic,
+            config.kafka.eventsTopic,
+            config.kafka.alarmsTopic,
+          ])),
         { what: 'processors and savers caught up', timeoutMs: 180_000, intervalMs: 1000 },
       ).then(
         () => true,
@@ -206,6 +210,35 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
       } finally {
         redis.disconnect();
       }
+      // the alarms table (the saver's sink of metrics.alarms): the final state of every alarm
+      const storedAlarms = new Map(
+        (
+          await pool.query<{
+            id: string;
+            sensor_id: string;
+            rule: string;
+            status: 'active' | 'cleared';
+            value: number;
+            peak: number;
+            events: number;
+            warnings: number;
+          }>(
+            'SELECT id, sensor_id, rule, status, value, peak, events, warnings FROM alarms WHERE sensor_id = ANY($1)',
+            [sensors],
+          )
+        ).rows.map((r) => [
+          r.id,
+          {
+            sensorId: r.sensor_id,
+            rule: r.rule,
+            status: r.status,
+            value: r.value,
+            peak: r.peak,
+            events: r.events,
+            warnings: r.warnings,
+          },
+        ]),
+      );
       const { figures, details } = verdict({
         sent: result.readings,
         topic,
@@ -213,6 +246,7 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
         storedEvents: await countRows('events'),
         counters,
         rules,
+        storedAlarms,
       });
       const found = problems(figures);
 
@@ -240,6 +274,7 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
       expect(figures.accepted).toBeGreaterThan(sensorCount * 10);
       expect(figures.topicRepeated).toBeGreaterThan(0);
       expect(figures.eventsExpected).toBeGreaterThan(0);
+      expect(figures.alarmsExpected).toBeGreaterThan(0);
       expect(found).toEqual([]);
       // and every service shuts down cleanly on SIGTERM (finish, flush, commit, exit 0)
       const exits = [
@@ -272,6 +307,7 @@ function summary(
     `not stored ${f.topicNotStored}, stored but not in it ${f.storedNotInTopic}\n` +
     `  events expected ${f.eventsExpected}, stored ${f.eventsStored}, missing ${f.eventsMissing}, unexpected ${f.eventsUnexpected}; ` +
     `Redis counters wrong ${f.countersWrong}\n` +
+    `  alarms expected ${f.alarmsExpected}, stored ${f.alarmsStored}, missing ${f.alarmsMissing}, unexpected ${f.alarmsUnexpected}, wrong ${f.alarmsWrong}\n` +
     `  requests ${report.requests} by outcome ${JSON.stringify(report.statuses)}; retries ${JSON.stringify(report.retries)}\n` +
     `  ${report.problems.length === 0 ? 'PASS' : `FAIL: ${report.problems.join(', ')}`}; logs and report.json in ${runDir}\n`
   );

@@ -1,5 +1,5 @@
 import { parseRuleSet } from '../../shared/src/rule-set';
-import type { TopicReading } from '../../tester/src/expected-events';
+import { expectedAlarms, type TopicReading } from '../../tester/src/expected-events';
 import type { SentReading } from './load';
 import { problems, verdict, type VerdictInput } from './verdict';
 
@@ -44,6 +44,27 @@ describe('fault verdict', () => {
     const { figures, details } = verdict({ ...clean, storedEvents: rows([eventId(1)]), counters: new Map([['s', 5]]) });
     expect(problems(figures)).toEqual(['eventsMissing 1', 'eventsUnexpected 1', 'countersWrong 1']);
     expect(details.countersWrong).toEqual(['s: counter 5, expected 3']);
+  });
+
+  it('when the alarms stored are those the state machine implies, then nothing is wrong; a doubled count or a missing clear fails', () => {
+    // 99, 99, 99 raise one alarm (value 99, 3 warnings), still active
+    const [alarm] = expectedAlarms(clean.topic, rules).values();
+    const row = {
+      sensorId: 's',
+      rule: 'temperature',
+      status: 'active' as const,
+      value: 99,
+      peak: 99,
+      events: 1,
+      warnings: 3,
+    };
+    const ok = verdict({ ...clean, storedAlarms: new Map([[alarm.id, row]]) });
+    expect(ok.figures).toMatchObject({ alarmsExpected: 1, alarmsStored: 1 });
+    expect(problems(ok.figures)).toEqual([]);
+    const doubled = verdict({ ...clean, storedAlarms: new Map([[alarm.id, { ...row, warnings: 5 }]]) });
+    expect(problems(doubled.figures)).toEqual(['alarmsWrong 1']);
+    expect(doubled.details.alarmsWrong).toEqual([`${alarm.id}: warnings 5, expected 3`]);
+    expect(problems(verdict({ ...clean, storedAlarms: new Map() }).figures)).toEqual(['alarmsMissing 1']);
   });
 
   it('when an accepted reading is not stored, then it is missing, and the topic disagrees with the table', () => {

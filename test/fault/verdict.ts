@@ -7,9 +7,16 @@
 //    written; one only ever answered with errors that say nothing was written must not be;
 //  - the readings stored are exactly the readings in the topic;
 //  - the events stored are exactly those the rules imply for the topic's first copies (expected-events'
-//    oracle), and every counter is what the oracle ends with.
+//    oracle), and every counter is what the oracle ends with;
+//  - the alarms stored are exactly those the pure alarm state machine implies for the same first
+//    copies, each with the oracle's final status, value, peak, events and warnings.
 import type { AlarmRule } from '../../shared/src/rule-set';
-import { expectationsFromTopic, type TopicReading } from '../../tester/src/expected-events';
+import {
+  type ExpectedAlarm,
+  expectationsFromTopic,
+  expectedAlarms,
+  type TopicReading,
+} from '../../tester/src/expected-events';
 import type { SentReading } from './load';
 
 export interface VerdictInput {
@@ -23,6 +30,8 @@ export interface VerdictInput {
   /** the Redis counter of each (sensor, temperature) series, by sensor id (missing: 0) */
   counters: ReadonlyMap<string, number>;
   rules: readonly AlarmRule[];
+  /** the alarms table's rows of the run's sensors, by id (undefined: not checked) */
+  storedAlarms?: ReadonlyMap<string, Omit<ExpectedAlarm, 'id'>>;
 }
 
 export interface Figures {
@@ -52,6 +61,12 @@ export interface Figures {
   eventsMissing: number;
   eventsUnexpected: number;
   eventsDuplicated: number;
+  alarmsExpected: number;
+  alarmsStored: number;
+  alarmsMissing: number;
+  alarmsUnexpected: number;
+  /** stored with another status, value, peak, events or warnings than the oracle's */
+  alarmsWrong: number;
   countersWrong: number;
 }
 
@@ -83,6 +98,16 @@ export function verdict(input: VerdictInput): Verdict {
     .filter((s) => (input.counters.get(s) ?? 0) !== (finalCount.get(s) ?? 0))
     .map((s) => `${s}: counter ${input.counters.get(s) ?? 0}, expected ${finalCount.get(s) ?? 0}`);
 
+  const alarmsWanted = expectedAlarms(input.topic, input.rules);
+  const alarmsStored = input.storedAlarms ?? new Map();
+  const checkAlarms = input.storedAlarms !== undefined;
+  const fields = ['sensorId', 'rule', 'status', 'value', 'peak', 'events', 'warnings'] as const;
+  const alarmsWrong = [...alarmsWanted.values()].flatMap((want) => {
+    const got = alarmsStored.get(want.id);
+    const off = got ? fields.filter((f) => got[f] !== want[f]) : [];
+    return off.length ? [`${want.id}: ${off.map((f) => `${f} ${got![f]}, expected ${want[f]}`).join('; ')}`] : [];
+  });
+
   const details = {
     missing: accepted.filter((id) => !input.storedReadings.has(id)),
     duplicated: storedIds.filter((id) => (input.storedReadings.get(id) ?? 0) > 1),
@@ -94,6 +119,9 @@ export function verdict(input: VerdictInput): Verdict {
     eventsUnexpected: storedEventIds.filter((id) => !expectedEventIds.has(id)),
     eventsDuplicated: storedEventIds.filter((id) => (input.storedEvents.get(id) ?? 0) > 1),
     countersWrong,
+    alarmsMissing: checkAlarms ? [...alarmsWanted.keys()].filter((id) => !alarmsStored.has(id)) : [],
+    alarmsUnexpected: [...alarmsStored.keys()].filter((id) => !alarmsWanted.has(id)),
+    alarmsWrong: checkAlarms ? alarmsWrong : [],
   };
   const figures: Figures = {
     sent: input.sent.length,
@@ -117,6 +145,11 @@ export function verdict(input: VerdictInput): Verdict {
     eventsUnexpected: details.eventsUnexpected.length,
     eventsDuplicated: details.eventsDuplicated.length,
     countersWrong: countersWrong.length,
+    alarmsExpected: alarmsWanted.size,
+    alarmsStored: alarmsStored.size,
+    alarmsMissing: details.alarmsMissing.length,
+    alarmsUnexpected: details.alarmsUnexpected.length,
+    alarmsWrong: details.alarmsWrong.length,
   };
   return {
     figures,
@@ -141,6 +174,9 @@ export function problems(figures: Figures): string[] {
     'eventsUnexpected',
     'eventsDuplicated',
     'countersWrong',
+    'alarmsMissing',
+    'alarmsUnexpected',
+    'alarmsWrong',
   ];
   const found = mustBeZero.filter((k) => figures[k] !== 0).map((k) => `${k} ${figures[k]}`);
   if (figures.eventsStored !== figures.eventsExpected)

@@ -8,7 +8,8 @@
 //    within the dedup window (the contract's "Client ids"). A sensor lives in one partition, so the
 //    order of its messages in the readings topic is the order the processor applies.
 import type { Rule } from '../../shared/src';
-import type { AlarmRule } from '../../shared/src/rule-set';
+import { type AlarmRule, sensorMatcher } from '../../shared/src/rule-set';
+import { INITIAL_STATE, type RuleState, step } from '../../processor/src/alarm-state';
 
 /** A rule as the oracle reads it: an original rule or a v2 threshold rule (named; silence rules never warn). */
 type OracleRule = Rule | AlarmRule;
@@ -124,4 +125,50 @@ export function expectationsFromTopic(
 /** The key of a (sensor, metric) series in expectationsFromTopic's answer. */
 export function seriesKey(sensorId: string, metric: string): string {
   return `${sensorId}\u0000${metric}`;
+}
+
+/** An alarm as the oracle expects it at the end of a run (what the alarms table must hold). */
+export interface ExpectedAlarm {
+  id: string;
+  sensorId: string;
+  rule: string;
+  status: 'active' | 'cleared';
+  value: number;
+  peak: number;
+  events: number;
+  warnings: number;
+}
+
+/**
+ * The alarms the threshold rules imply for the topic's first copies, per (sensor, rule), stepped
+ * through the pure alarm state machine (processor/src/alarm-state.ts: the contract's lifecycle, unit
+ * tested on its own), with their final state. Operators' clears are not part of a fault run.
+ */
+export function expectedAlarms(
+  readings: readonly TopicReading[],
+  rules: readonly AlarmRule[],
+): Map<string, ExpectedAlarm> {
+  const result = new Map<string, ExpectedAlarm>();
+  const states = new Map<string, RuleState>();
+  for (const r of firstCopies(readings)) {
+    for (const rule of rules) {
+      if (rule.kind !== 'threshold' || rule.metric !== r.metric || !sensorMatcher(rule.sensors)(r.sensorId)) continue;
+      const key = `${r.sensorId}\u0000${rule.name}`;
+      const { state, transition } = step(rule, states.get(key) ?? INITIAL_STATE, { id: r.id, value: r.value, at: 0 });
+      states.set(key, state);
+      if (!transition) continue;
+      const a = transition.alarm;
+      result.set(a.id, {
+        id: a.id,
+        sensorId: r.sensorId,
+        rule: rule.name,
+        status: transition.kind === 'cleared' ? 'cleared' : 'active',
+        value: a.value,
+        peak: a.peak,
+        events: a.events,
+        warnings: a.warnings,
+      });
+    }
+  }
+  return result;
 }
