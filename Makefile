@@ -54,7 +54,8 @@ unit: install ## unit tests only (no infrastructure needed)
 integration: build infra-up ## integration tests against real Kafka, PostgreSQL and Redis
 	npx jest --selectProjects integration --runInBand
 
-test: lint build infra-up ## lint, unit and integration tests, fault injection in short form (brings infrastructure up as needed)
+test: lint build infra-up infra-cluster-up ## lint, unit and integration tests, both fault-injection forms short (brings infrastructure up as needed)
+	FAULT_CLUSTER=1 FAULT_DURATION_S=40 npx jest --selectProjects integration --runInBand --ci test/fault/fault-injection
 	npx jest --runInBand --ci
 
 fault: build infra-up ## the fault-injection suite in its long form (FAULT_DURATION_S=180; FAULT_SEED=n replays a run)
