@@ -146,14 +146,15 @@ async function main(): Promise<void> {
     const chart: number[] = [];
     const request: number[] = [];
     let points = 0;
+    let bucket: string | null = null;
     for (let i = 0; i < RUNS; i++) {
       const r = await clickToChart(page, '30d');
       chart.push(r.chartMs);
       request.push(r.requestMs);
       points = Number(await page.locator('.plot[data-metric="temperature"]').getAttribute('data-points'));
+      bucket = await page.locator('section[data-metric="temperature"]').getAttribute('data-bucket');
       await clickToChart(page, '7d');
     }
-    const bucket = await page.locator('section[data-metric="temperature"]').getAttribute('data-bucket');
     await context.close();
     say(
       `  30-day chart (${points} points, ${bucket} buckets): click to drawn median ${ms(median(chart))}, max ${ms(max(chart))}; its statistics request median ${ms(median(request))}`,

@@ -192,8 +192,8 @@ export function renderSensor(ctx: PageContext): void {
     ctx.update(params, { push: true });
     frame = resolveFrame(ctx.route.params, Date.now());
     drawControls();
+    // the alarms and logs beside do not depend on the frame: only the timelines and events are asked
     void loadCharts();
-    void loadSide();
   }
 
   async function statistics(metric: string, bucket: BucketChoice, signal: AbortSignal): Promise<Statistics> {
