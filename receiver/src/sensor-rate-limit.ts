@@ -4,8 +4,8 @@
 // clock (receivers' clocks may differ), and each call touches one key, so it runs on Redis Cluster as
 // it does on one server. A flooding sensor empties only its own bucket: its requests are refused
 // after one round trip, before anything is published, and the other sensors' buckets are untouched.
-import type Redis from 'ioredis';
 import type { Result } from 'ioredis';
+import type { RedisClient } from '../../shared/src';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -64,7 +64,8 @@ export function effectiveBurst(perSecond: number, burst: number): number {
 }
 
 export function createSensorRateLimiter(deps: {
-  redis: Redis;
+  /** a single Redis or a Redis Cluster (REDIS_CLUSTER_NODES) */
+  redis: RedisClient;
   keyPrefix: string;
   perSecond: number;
   burst: number;
