@@ -83,9 +83,11 @@ export interface ChunkPlan {
 export function fieldsToLoad(
   items: readonly ChunkItem[],
   book: RuleBook,
-): { fields: Map<string, Set<string>>; members: Buffer[] } {
+): { fields: Map<string, Set<string>>; members: Buffer[]; memberOf: Map<ChunkItem, Buffer> } {
   const fields = new Map<string, Set<string>>();
   const members: Buffer[] = [];
+  // hashed once per chunk: planChunk takes them from here (SHA-1 is most of a plan's cost)
+  const memberOf = new Map<ChunkItem, Buffer>();
   const need = (sensorId: string, names: string[]) => {
     let set = fields.get(sensorId);
     if (!set) fields.set(sensorId, (set = new Set()));
@@ -99,11 +101,14 @@ export function fieldsToLoad(
     const r = item.reading;
     const rules = book.thresholdRulesFor(r.sensorId, r.metric);
     const member = rules.length ? dedupMember(r.id) : undefined;
-    if (member) members.push(member);
+    if (member) {
+      members.push(member);
+      memberOf.set(item, member);
+    }
     for (const rule of rules) need(r.sensorId, thresholdFields(rule.name));
     for (const rule of book.silenceRulesFor(r.sensorId)) need(r.sensorId, [ruleStateField(rule.name, 'alarm')]);
   }
-  return { fields, members };
+  return { fields, members, memberOf };
 }
 
 function thresholdFields(rule: string): string[] {
@@ -284,8 +289,10 @@ export function planChunk(input: {
   lastOffset: string;
   loaded: LoadedState;
   book: RuleBook;
+  /** the dedup members fieldsToLoad computed (else computed here) */
+  memberOf?: ReadonlyMap<ChunkItem, Buffer>;
 }): ChunkPlan {
-  const { items, loaded, book } = input;
+  const { items, loaded, book, memberOf } = input;
   const b = createPlanBuilder(loaded);
   const dedup = new Set(loaded.dedup);
   const dedupAdds: ChunkPlan['dedupAdds'] = [];
@@ -316,7 +323,7 @@ export function planChunk(input: {
     const reading = item.reading;
     // only readings a threshold rule counts need their copies recognised (the set's memory)
     const thresholdRules = book.thresholdRulesFor(reading.sensorId, reading.metric);
-    const member = thresholdRules.length ? dedupMember(reading.id) : undefined;
+    const member = !thresholdRules.length ? undefined : memberOf ? memberOf.get(item) : dedupMember(reading.id);
     let fresh = true;
     if (member) {
       const hex = member.toString('hex');

@@ -228,8 +228,8 @@ export function createProcessor(deps: ProcessorDeps) {
     async stop(): Promise<void> {
       clearInterval(sweepTimer);
       await sweeping;
-      await consumer.disconnect();
-      await subscription?.stop();
+      // at once: the rules consumer commits nothing, the readings consumer must finish and commit
+      await Promise.all([consumer.disconnect(), subscription?.stop()]);
       stopTracking();
     },
   };

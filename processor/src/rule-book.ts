@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type AlarmRule, type SilenceRule, sensorMatcher, type ThresholdRule } from '../../shared/src/rule-set';
 
-/** Pairs cached per rule-set version; beyond it the oldest are dropped (a fleet's hot set fits). */
+/** Sensors cached per rule-set version; beyond it the oldest are dropped (a fleet's hot set fits). */
 const CACHE_MAX = 100_000;
 
 export interface RuleBook {
@@ -41,7 +41,9 @@ export function createRuleBook(rules: readonly AlarmRule[], version = 0): RuleBo
     if (r.kind === 'silence') silenceRules.push(r);
     else byMetric.set(r.metric, [...(byMetric.get(r.metric) ?? []), r]);
   }
-  const cache = new Map<string, readonly ThresholdRule[]>();
+  // per sensor, per metric: nested maps, so a hit builds no key. Bounded by sensors, the oldest
+  // first out (a pair evicted while hot is matched again once: cheap, and it keeps the bound simple)
+  const cache = new Map<string, Map<string, readonly ThresholdRule[]>>();
   const silenceCache = new Map<string, readonly SilenceRule[]>();
   const remember = <T>(map: Map<string, T>, key: string, value: T): T => {
     if (map.size >= CACHE_MAX) map.delete(map.keys().next().value as string);
@@ -60,19 +62,12 @@ export function createRuleBook(rules: readonly AlarmRule[], version = 0): RuleBo
       if (!candidates) return [];
       // rules without patterns need no lookup: the common case costs nothing
       if (candidates.every((r) => r.sensors.length === 0)) return candidates;
-      const key = `${metric}\u0000${sensorId}`;
-      const hit = cache.get(key);
-      if (hit) {
-        // move to the newest end: the Map's order is the eviction order
-        cache.delete(key);
-        cache.set(key, hit);
-        return hit;
-      }
-      return remember(
-        cache,
-        key,
-        candidates.filter((r) => matches(r, sensorId)),
-      );
+      const bySensor = cache.get(sensorId) ?? remember(cache, sensorId, new Map());
+      const hit = bySensor.get(metric);
+      if (hit) return hit;
+      const found = candidates.filter((r) => matches(r, sensorId));
+      bySensor.set(metric, found);
+      return found;
     },
     silenceRulesFor(sensorId) {
       if (silenceRules.length === 0) return silenceRules;

@@ -10,6 +10,8 @@ import { type Logger, ruleSetCodec } from '../../shared/src';
 import { parseRuleSet } from '../../shared/src/rule-set';
 import { createRuleBook, type RuleBook } from './rule-book';
 
+const STOP_BOUND_MS = 3000;
+
 export interface RuleSetSubscription {
   ready: Promise<void>;
   stop(): Promise<void>;
@@ -87,7 +89,18 @@ export async function subscribeRuleSets(deps: {
     ready,
     async stop() {
       clearTimeout(timer);
-      await consumer.disconnect();
+      // A kafkajs consumer restarting after a crash (a Kafka restart) may not finish disconnecting
+      // (kafkajs#1147); this one commits nothing, so it is let go after a bound rather than holding
+      // up the shutdown past its deadline.
+      let bound: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        consumer.disconnect().then(() => false),
+        new Promise<boolean>((resolve) => {
+          bound = setTimeout(() => resolve(true), STOP_BOUND_MS);
+        }),
+      ]);
+      clearTimeout(bound);
+      if (timedOut) logger.warn({ topic }, 'rules consumer did not disconnect in time: left behind');
     },
   };
 }

@@ -208,10 +208,10 @@ export function createStreakStore(deps: {
     keys,
     async apply(partition, items, lastOffset, book) {
       const k = keys(partition);
-      const { fields, members } = fieldsToLoad(items, book);
+      const { fields, members, memberOf } = fieldsToLoad(items, book);
       for (let attempt = 1; attempt <= CAS_ATTEMPTS_MAX; attempt++) {
         const { loaded } = await load(k, fields, members);
-        const plan = planChunk({ items, lastOffset, loaded, book });
+        const plan = planChunk({ items, lastOffset, loaded, book, memberOf });
         const nothing =
           plan.offset === undefined &&
           plan.newest === undefined &&
