@@ -51,7 +51,7 @@ describe('parseRuleSet', () => {
       { name: 'low', metric: 'pressure', threshold: 10, comparison: '<', clearThreshold: 5, sensors: ['bad glob!'] },
       { name: 'quiet', kind: 'silence', metric: 'temperature', afterSeconds: 0 },
       { kind: 'silence', afterSeconds: 60 },
-      { metric: 'x', threshold: 1, severity: 'urgent', type: 'lower', sensors: [] },
+      { metric: 'x', threshold: 1, severity: 'urgent', type: 'lower', sensors: 'site-*' },
       'not a rule',
     ]);
     expect(problems.map((p) => p.field)).toEqual([
@@ -84,6 +84,15 @@ describe('parseRuleSet', () => {
   it('when the text is not JSON or not an array, then the problem is named', () => {
     expect(problemsOf('{nope')[0].message).toMatch(/^are not valid JSON/);
     expect(problemsOf({ rules: [] })).toEqual([{ field: 'rules', message: 'must be a JSON array of rules' }]);
+  });
+
+  it('when a parsed rule set is parsed again, then it is the same (GET /api/v1/rules can be PUT back)', () => {
+    const parsed = parseRuleSet([
+      { metric: 'temperature', threshold: 95, warningsForEvent: 3 },
+      { name: 'gw', metric: 'humidity', comparison: '<', threshold: 10, sensors: ['site-7-*'] },
+      { name: 'silent', kind: 'silence', afterSeconds: 300 },
+    ]);
+    expect(parseRuleSet(JSON.parse(JSON.stringify(parsed)))).toEqual(parsed);
   });
 
   it('when a rule set is empty, then it is valid: no metric warns', () => {

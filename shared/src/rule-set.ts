@@ -226,9 +226,11 @@ function integerField(value: unknown, fallback: number, max: number, field: stri
 }
 
 function parseSensors(value: unknown, problem: Report): string[] {
+  // [] is every sensor, as an absent field is: it is how a parsed rule set shows that default, so
+  // what GET /api/v1/rules answers can be PUT back unchanged.
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length === 0 || value.length > RULE_SET_LIMITS.patternsPerRule) {
-    problem('.sensors', `must be a non-empty array of at most ${RULE_SET_LIMITS.patternsPerRule} patterns`);
+  if (!Array.isArray(value) || value.length > RULE_SET_LIMITS.patternsPerRule) {
+    problem('.sensors', `must be an array of at most ${RULE_SET_LIMITS.patternsPerRule} patterns ([]: every sensor)`);
     return [];
   }
   value.forEach((p: unknown, i) => {
