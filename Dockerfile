@@ -26,6 +26,10 @@ WORKDIR /app
 COPY --from=build /out/ ./
 # Receiver, assessor, processor status, saver status (the config defaults).
 EXPOSE 8080 8081 8082 8083
+# The one folder the services write: the assessor's state (the admin token its first start generates,
+# mode 0600); docker-compose keeps it on a volume.
+RUN mkdir -p /var/lib/metrics && chown node:node /var/lib/metrics
+ENV METRICS_STATE_DIR=/var/lib/metrics
 USER node
 # Signals: run with an init (`docker run --init`, `init: true` in compose) so SIGTERM reaches node and
 # zombies are reaped; the services stop gracefully within SHUTDOWN_TIMEOUT_MS (15 s by default).

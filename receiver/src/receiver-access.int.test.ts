@@ -366,7 +366,7 @@ describe('receiver access control', () => {
       }
     });
 
-    it('when Redis is unavailable, then posts get 503 with Retry-After and nothing is written', async () => {
+    it('when Redis is unavailable, then posts get 503 with Retry-After and nothing is written; back, they pass again', async () => {
       const url = new URL(config.redis.url);
       const proxy = await startTcpProxy(url.hostname, Number(url.port || 6379));
       const cutRedis = createRedis(`redis://${url.hostname}:${proxy.port}`, silentLogger);
@@ -378,6 +378,12 @@ describe('receiver access control', () => {
         const res = await post(app, compat(sensor('bad-redis-down')), { temperature: 1 });
         expectError(res, 503, 'service');
         expect(res.headers['retry-after']).toBeDefined();
+        await proxy.restore();
+        await waitFor(async () => (await post(app, compat(sensor('rate-proxy')), { temperature: 2 })).status === 200, {
+          what: 'posts accepted once Redis is back',
+          timeoutMs: 15_000,
+          intervalMs: 200,
+        });
       } finally {
         cutRedis.disconnect();
         await proxy.close();
