@@ -1,31 +1,15 @@
 // Rule sets as the rules API reads and answers them (CONTRACT.md "Rules API"). Pure.
-// Answers give every rule in its full v2 form (defaults spelled out) except `sensors` when it is
-// empty (every sensor): what GET answers is then a valid PUT body as it is, since a rule set may not
-// name an empty pattern list (shared/src/rule-set.ts).
+// Answers give every rule in its full v2 form (parseRuleSet's: defaults spelled out, `sensors: []` for
+// every sensor), which parses again to the same rules: what GET answers is a valid PUT body as it is.
 import { type FieldError, printable } from '../../shared/src';
 import { type AlarmRule, parseRuleSet, RuleSetError } from '../../shared/src/rule-set';
 
-export type RuleView = Omit<AlarmRule, 'sensors'> & { sensors?: string[] };
-
-export function ruleView(rule: AlarmRule): RuleView {
-  const { sensors, ...rest } = rule;
-  return sensors.length ? { ...rest, sensors } : rest;
-}
-
 /**
- * A stored or configured rule set (the rules as a PUT gave them, or PROCESSOR_RULES, either in the v1
- * or the already parsed v2 form) → its view. Throws RuleSetError as parseRuleSet does.
+ * A stored or configured rule set (the rules as a PUT gave them, or PROCESSOR_RULES, in the v1 or the
+ * already parsed v2 form) → its full v2 form. Throws RuleSetError as parseRuleSet does.
  */
-export function ruleSetView(rules: unknown): RuleView[] {
-  const input = Array.isArray(rules)
-    ? rules.map((r: unknown) => {
-        const sensors = (r as { sensors?: unknown } | null)?.sensors;
-        if (!Array.isArray(sensors) || sensors.length) return r;
-        const { sensors: _all, ...rest } = r as Record<string, unknown>;
-        return rest;
-      })
-    : rules;
-  return parseRuleSet(input).map(ruleView);
+export function ruleSetView(rules: unknown): AlarmRule[] {
+  return parseRuleSet(rules);
 }
 
 /** PUT /api/v1/rules's body: {"rules": [...]} and nothing else. A 400's problems, every one, or the rules. */

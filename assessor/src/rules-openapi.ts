@@ -16,7 +16,7 @@ export const rulesPaths = {
     get: {
       summary: 'The rule set in force, and its version',
       description:
-        'Every rule in full (defaults spelled out), except `sensors` when the rule applies to every sensor: the answer is a valid PUT body.',
+        'Every rule in full (defaults spelled out; `sensors` [] for every sensor): the answer is a valid PUT body as it is.',
       operationId: 'getRules',
       tags: ['rules'],
       responses: {
@@ -108,10 +108,9 @@ export const ruleSchemas = {
       severity: { type: 'string', enum: SEVERITIES, default: 'major' },
       sensors: {
         type: 'array',
-        minItems: 1,
         maxItems: 100,
         items: { type: 'string', pattern: '^[A-Za-z0-9._:*-]{1,128}$' },
-        description: 'Glob patterns (* is any run of characters); absent: every sensor',
+        description: 'Glob patterns (* is any run of characters); absent or []: every sensor',
       },
       clearThreshold: { type: 'number', description: 'Hysteresis: on the normal side of threshold; default threshold' },
       clearAfter: { type: 'integer', minimum: 1, default: 1 },

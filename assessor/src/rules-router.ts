@@ -8,7 +8,7 @@ import { jsonBody, principalOf, ruleSetCodec, validationError } from '../../shar
 import type { AssessorAccess } from './assessor-access';
 import type { Publisher } from './publisher';
 import { reader, type RawQuery } from './query-params';
-import { parseRulesBody, ruleSetView, ruleView } from './rule-view';
+import { parseRulesBody, ruleSetView } from './rule-view';
 import type { RulesStore } from './rules-store';
 
 export const RULES_PATHS = {
@@ -64,7 +64,7 @@ export function createRulesRouter(deps: {
           ruleSetCodec.encode({ version: v, rules: json, at: deps.now() }),
         ),
       );
-      res.json({ rules: parsed.rules.map(ruleView), version });
+      res.json({ rules: parsed.rules, version });
     },
   );
 
