@@ -6,7 +6,7 @@
 // restarts never applies readings with the configuration's rules while a stored version exists.
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { type Logger, ruleSetCodec } from '../../shared/src';
+import { type Logger, retryUntilDone, ruleSetCodec } from '../../shared/src';
 import { parseRuleSet } from '../../shared/src/rule-set';
 import { createRuleBook, type RuleBook } from './rule-book';
 
@@ -32,7 +32,15 @@ export async function subscribeRuleSets(deps: {
   await admin.connect();
   let end: bigint;
   try {
-    const [p] = await admin.fetchTopicOffsets(topic);
+    // Right after the topic is created its leader may not be elected yet ("not the leader"): kafkajs
+    // marks such errors retriable, and the admin call does not retry them itself.
+    const deadline = Date.now() + (deps.readyTimeoutMs ?? 10_000);
+    const [p] = await retryUntilDone(() => admin.fetchTopicOffsets(topic), {
+      maxMs: 1000,
+      isRetryable: (err) => (err as { retriable?: boolean }).retriable === true,
+      shouldContinue: () => Date.now() < deadline,
+      onRetry: (err) => logger.warn({ err: (err as Error).message, topic }, 'retrying the rules topic offsets'),
+    });
     end = BigInt(p?.high ?? '0');
   } finally {
     await admin.disconnect();
