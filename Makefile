@@ -55,8 +55,8 @@ integration: build infra-up ## integration tests against real Kafka, PostgreSQL 
 	npx jest --selectProjects integration --runInBand
 
 test: lint build infra-up infra-cluster-up ## lint, unit and integration tests, both fault-injection forms short (brings infrastructure up as needed)
-	FAULT_CLUSTER=1 FAULT_DURATION_S=40 npx jest --selectProjects integration --runInBand --ci test/fault/fault-injection
-	npx jest --runInBand --ci
+	FAULT_CLUSTER=1 FAULT_DURATION_S=40 npx jest --selectProjects integration --runInBand --ci --forceExit test/fault/fault-injection
+	npx jest --runInBand --ci --forceExit
 
 fault: build infra-up ## the fault-injection suite in its long form (FAULT_DURATION_S=180; FAULT_SEED=n replays a run)
 	FAULT_DURATION_S=$${FAULT_DURATION_S:-180} npx jest --selectProjects integration --runInBand --ci test/fault
