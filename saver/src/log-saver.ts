@@ -18,6 +18,7 @@ import {
 } from '../../shared/src';
 import { writeLogLines } from './log-writer';
 import type { SaverMetrics } from './saver-metrics';
+import { whileHeartbeating } from './while-heartbeating';
 
 export interface LogSaverDeps {
   consumer: Consumer;
@@ -33,8 +34,6 @@ export interface LogSaverDeps {
   metrics: SaverMetrics;
   logger: Logger;
 }
-
-const HEARTBEAT_EVERY_MS = 2000;
 
 /** The consumer group of the log lines, derived from the saver's so every deployment (and test) has its own. */
 export const logsGroupId = (saverGroupId: string): string => `${saverGroupId}-logs`;
@@ -101,15 +100,6 @@ export function createLogSaver(deps: LogSaverDeps) {
       await writes.drain();
     },
   };
-}
-
-async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
-  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
-  try {
-    return await work;
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 /** The log saver as main.ts builds it; `consumer` must be of logsGroupId(config.saver.groupId). */

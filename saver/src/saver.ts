@@ -25,6 +25,7 @@ import {
 } from '../../shared/src';
 import type { SaverMetrics } from './saver-metrics';
 import { writeBatch } from './writer';
+import { whileHeartbeating } from './while-heartbeating';
 
 type Item =
   { kind: 'reading'; value: Reading } | { kind: 'event'; value: SensorEvent } | { kind: 'alarm'; value: AlarmMessage };
@@ -45,8 +46,6 @@ export interface SaverDeps {
   metrics: SaverMetrics;
   logger: Logger;
 }
-
-const HEARTBEAT_EVERY_MS = 2000;
 
 export function createSaver(deps: SaverDeps) {
   const { consumer, logger, metrics } = deps;
@@ -149,16 +148,6 @@ const DECODERS: Record<Item['kind'], (value: Buffer | null) => Item['value']> = 
   event: decodeEvent,
   alarm: decodeAlarm,
 };
-
-/** Waits for `work`, heartbeating meanwhile so a long PostgreSQL outage does not get us evicted from the group. */
-async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
-  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
-  try {
-    return await work;
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 /** The saver as its main.ts builds it: every setting from the configuration. */
 export function createSaverFromConfig(
