@@ -18,7 +18,7 @@ export function connectKafkaInBackground(
   lifecycle: Lifecycle,
 ): { producer: Producer; ready: () => boolean } {
   const kafka = createKafka(config, 'assessor', logger);
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, {}, logger);
   let connected = false;
   const connect = async () => {
     const admin = kafka.admin();

@@ -28,7 +28,7 @@ runService(logger, lifecycle, async () => {
   }
 
   const { kafka, admin } = await connectKafka(config.kafka, 'notifier', logger, lifecycle);
-  const producer = await connectProducer(kafka, lifecycle);
+  const producer = await connectProducer(kafka, lifecycle, logger);
   const metadata = await admin.fetchTopicMetadata({ topics: [config.kafka.alarmsTopic] });
   const alarmsPartitions = metadata.topics[0].partitions.length;
 

@@ -27,7 +27,7 @@ runService(logger, lifecycle, async () => {
   await redis.connect();
   lifecycle.onShutdown('redis', () => redis.quit());
 
-  const producer = await connectProducer(kafka, lifecycle);
+  const producer = await connectProducer(kafka, lifecycle, logger);
 
   const consumer = createConsumer(kafka, config.kafka, config.processor.groupId);
   const consumerHealth = watchConsumer(consumer, {

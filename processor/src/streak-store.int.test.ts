@@ -204,10 +204,10 @@ describe('streak store on real Redis', () => {
       sending = r;
     });
     const slowProducer = {
-      send: async (record: Parameters<Producer['send']>[0]) => {
+      sendBatch: async (batch: Parameters<Producer['sendBatch']>[0]) => {
         sending();
         await released;
-        return producer.send(record);
+        return producer.sendBatch(batch);
       },
     } as unknown as Producer;
     const staleOwner = storeOf({ producer: slowProducer });

@@ -282,7 +282,12 @@ export function createStreakStore(deps: {
           const { topic, message } = outboxMessage(fields, deps.eventsTopic, deps.alarmsTopic);
           byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
         }
-        await Promise.all([...byTopic].map(([topic, messages]) => producer.send({ topic, acks: -1, messages })));
+        // one send for both topics: were they two, one could still be in flight when the other failed
+        // and the retry sent its messages again next to it (two sends of a partition at once)
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        });
         await redis.xdel(key, ...entries.map(([id]) => id.toString()));
         sent += entries.length;
       }

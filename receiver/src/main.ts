@@ -21,9 +21,9 @@ const lifecycle = createLifecycle(logger, config.shutdownTimeoutMs);
 
 runService(logger, lifecycle, async () => {
   const { kafka, admin } = await connectKafka(config.kafka, 'receiver', logger, lifecycle);
-  const producer = await connectProducer(kafka, lifecycle);
+  const producer = await connectProducer(kafka, lifecycle, logger);
   // log lines on a producer of their own: one idempotent producer takes one send at a time (kafka-publisher.ts)
-  const logsProducer = await connectProducer(kafka, lifecycle);
+  const logsProducer = await connectProducer(kafka, lifecycle, logger);
   const { access, checks: accessChecks } = await openReceiverAccess(config, logger, lifecycle);
 
   const registry = createRegistry('receiver');

@@ -27,7 +27,7 @@ runService(logger, lifecycle, async () => {
   await migrateWhenReady(pool, logger, lifecycle);
 
   const { kafka, admin } = await connectKafka(config.kafka, 'saver', logger, lifecycle);
-  const producer = await connectProducer(kafka, lifecycle);
+  const producer = await connectProducer(kafka, lifecycle, logger);
 
   const consumer = createConsumer(kafka, config.kafka, config.saver.groupId);
   const consumerHealth = watchConsumer(consumer, {

@@ -1,6 +1,7 @@
 // Kafka client factory and the idempotent "ensure topics" step every service runs at start-up.
-import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer, type ProducerConfig } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, logLevel, type Producer, type ProducerConfig } from 'kafkajs';
 import type { KafkaConfig } from './config';
+import { completeSends, loggingPartitioner, type PartitionLog } from './complete-send';
 import { kafkaLogCreator, type Logger } from './logger';
 import { retryUntilDone } from './retry';
 import { topicReplication } from './topic-replication';
@@ -24,15 +25,23 @@ export function createKafka(config: KafkaConfig, service: string, logger: Logger
  * sending other records could reuse its sequence numbers, and the broker would drop them as
  * duplicates. Callers bound how long *they* wait (the receiver's produceTimeoutMs), not the producer.
  */
-export function createProducer(kafka: Kafka, options: Partial<ProducerConfig> = {}): Producer {
-  return kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
+export function createProducer(kafka: Kafka, options: Partial<ProducerConfig> = {}, logger?: Logger): Producer {
+  const partitions: PartitionLog = new WeakMap();
+  const producer = kafka.producer({
+    createPartitioner: loggingPartitioner(partitions),
     allowAutoTopicCreation: false,
     idempotent: true,
     maxInFlightRequests: 1,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
     ...options,
   });
+  // a resolved send has written every partition it was given (complete-send.ts: a kafkajs defect)
+  return completeSends(producer, partitions, (partitionCount, messages) =>
+    logger?.warn(
+      { partitions: partitionCount, messages },
+      'kafkajs left partitions of a send unwritten; sending them again',
+    ),
+  );
 }
 
 /**

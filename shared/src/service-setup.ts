@@ -30,8 +30,8 @@ export async function connectKafka(
   return { kafka, admin };
 }
 
-export async function connectProducer(kafka: Kafka, lifecycle: Lifecycle): Promise<Producer> {
-  const producer = createProducer(kafka);
+export async function connectProducer(kafka: Kafka, lifecycle: Lifecycle, logger?: Logger): Promise<Producer> {
+  const producer = createProducer(kafka, {}, logger);
   await producer.connect();
   lifecycle.onShutdown('kafka producer', () => producer.disconnect());
   return producer;
