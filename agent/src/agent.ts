@@ -101,15 +101,23 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
         // the round under way finishes (flushed and saved) unless the receiver is down; closing the
         // client then ends it (its lines are not saved, so they are read again after the restart)
         const tailing = tailer.stop();
-        await Promise.race([tailing, delay(2000)]);
+        const waited = delay(2000);
+        await Promise.race([tailing, waited.done]);
+        // cleared, not left to fire: a pending 2 s timer kept a stopped agent's process (jest) alive
+        waited.cancel();
         await client.close();
         await tailing;
       })()),
   };
 }
 
-function delay(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A delay that can be cancelled, so that nothing is left pending once it is not needed. */
+function delay(ms: number): { done: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { done, cancel: () => clearTimeout(timer) };
 }
 
 function watchClient(client: MetricsClient, logger: Logger): void {
