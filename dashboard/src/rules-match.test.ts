@@ -1,18 +1,6 @@
-import { globMatches, rulesFor, thresholdsFromEvents } from './rules-match';
+import { rulesFor, thresholdsFromEvents } from './rules-match';
 
 describe('rules of a sensor metric', () => {
-  it('globs: * is any run of characters, anything else is itself', () => {
-    expect(globMatches('*', 'anything')).toBe(true);
-    expect(globMatches('s-*', 's-42')).toBe(true);
-    expect(globMatches('s-*', 'x-42')).toBe(false);
-    expect(globMatches('*-42', 's-42')).toBe(true);
-    expect(globMatches('a*b*c', 'aXbYc')).toBe(true);
-    expect(globMatches('a*b*c', 'aXcYb')).toBe(false);
-    expect(globMatches('ab*ba', 'aba')).toBe(false);
-    expect(globMatches('s.1', 's.1')).toBe(true);
-    expect(globMatches('s.1', 'sx1')).toBe(false);
-  });
-
   it('threshold rules of the metric whose patterns cover the sensor (none: all sensors)', () => {
     const rules = [
       { name: 'hot', metric: 'temperature', threshold: 95 },

@@ -1,5 +1,6 @@
 // Which rules of the rule set watch a sensor's metric (for the threshold lines of its timeline): the
 // rule's metric, and its sensor globs (`*` any run of characters; none: every sensor). Pure.
+import { sensorGlobMatcher } from '../../shared/src/sensor-glob';
 
 export interface RuleView {
   name?: string;
@@ -13,29 +14,13 @@ export interface RuleView {
   [field: string]: unknown;
 }
 
-export function globMatches(pattern: string, text: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) return pattern === text;
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  if (!text.startsWith(first) || text.length < first.length + last.length || !text.endsWith(last)) return false;
-  let at = first.length;
-  const end = text.length - last.length;
-  for (const middle of parts.slice(1, -1)) {
-    const found = text.indexOf(middle, at);
-    if (found < 0 || found + middle.length > end) return false;
-    at = found + middle.length;
-  }
-  return true;
-}
-
 export function rulesFor(rules: readonly RuleView[], sensorId: string, metric: string): RuleView[] {
   return rules.filter(
     (r) =>
       (r.kind ?? 'threshold') === 'threshold' &&
       r.metric === metric &&
       typeof r.threshold === 'number' &&
-      (!r.sensors?.length || r.sensors.some((p) => globMatches(p, sensorId))),
+      sensorGlobMatcher(r.sensors ?? [], true)(sensorId),
   );
 }
 

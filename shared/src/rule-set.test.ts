@@ -110,6 +110,10 @@ describe('sensorMatcher', () => {
   it('when there are no patterns, then every sensor matches', () => {
     expect(sensorMatcher([])('anything')).toBe(true);
   });
+
+  it('when a pattern is hostile (many stars, no match), then it answers (a regular expression of .* runs would backtrack for ever)', () => {
+    expect(sensorMatcher([`${'*a'.repeat(30)}*b`])('a'.repeat(128))).toBe(false);
+  });
 });
 
 describe('classify', () => {

@@ -3,14 +3,13 @@
 // with any problem is refused whole with every problem named (at start-up from configuration, and with
 // a 400 from the rules API), so the processors never run half a rule set.
 import { COMPARISONS, type Comparison, eventType, METRIC_NAME } from './rules';
+import { SENSOR_GLOB, SENSOR_GLOB_RULE, sensorGlobMatcher } from './sensor-glob';
 
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const RULE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 export const ALARM_TYPE = /^[A-Z][A-Z0-9_]{0,63}$/;
-/** A sensor pattern: the sensor-id character set plus `*` (any run of characters). */
-export const SENSOR_GLOB = /^[A-Za-z0-9._:*-]{1,128}$/;
 export const SILENT_TYPE = 'SENSOR_SILENT';
 
 /** Bounds that keep one rule set's evaluation cost and size sane; far above any real fleet's needs. */
@@ -235,22 +234,15 @@ function parseSensors(value: unknown, problem: Report): string[] {
   }
   value.forEach((p: unknown, i) => {
     if (typeof p !== 'string' || !SENSOR_GLOB.test(p)) {
-      problem(`.sensors[${i}]`, 'must be 1-128 characters of A-Z a-z 0-9 . _ : - and * (any run of characters)');
+      problem(`.sensors[${i}]`, SENSOR_GLOB_RULE);
     }
   });
   return value as string[];
 }
 
-/** A matcher of sensor ids for a rule's patterns: `*` is any run of characters, the rest is literal. */
+/** A matcher of sensor ids for a rule's patterns (sensor-glob.ts); no patterns: every sensor. */
 export function sensorMatcher(patterns: readonly string[]): (sensorId: string) => boolean {
-  if (patterns.length === 0) return () => true;
-  const source = patterns.map((p) => p.split('*').map(escapeRegExp).join('.*')).join('|');
-  const re = new RegExp(`^(?:${source})$`);
-  return (sensorId) => re.test(sensorId);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return sensorGlobMatcher(patterns, true);
 }
 
 /**
