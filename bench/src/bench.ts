@@ -8,7 +8,9 @@
 //   client      the client library (client/) against the simulator's raw batch posting, same receiver
 //   processor   alone on the pre-loaded topic
 //   saver       alone on the pre-loaded topic and the processor's events
+//   rules       the processor alone on the pre-loaded topic with 1, 100 and 1,000 rules, alternating (rules-phase.ts)
 //   end to end  receiver + processor + saver, paced load, backlog, drain, rows counted; event latency
+//   alarms      receiver + processor + saver + assessor at 5,000 readings/s: 200 → alarm listed by GET /api/v1/alarms (alarm-phase.ts)
 //   statistics  30 days of one sensor generated in SQL; assessor vs raw SQL
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,7 @@ import { type BenchContext, pidGroups, withCpu } from './bench-context';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import type { BenchResult } from './bench-result';
+import { ALARM_TARGET, describeAlarmLatency, measureAlarmLatency } from './alarm-phase';
 import { AUTH_TARGET_SHARE, describeAuthCost, measureAuthCost } from './auth-phase';
 import { CLIENT_TARGET_SHARE, measureClientThroughput } from './client-phase';
 import { createCpuMeter } from './cpu-meter';
@@ -28,6 +31,7 @@ import { measureEndToEnd } from './e2e-phase';
 import { measureProcessor, measureReceiver, measureSaver } from './pipeline-phases';
 import { measurePgIngest } from './postgres-limits';
 import { renderJson, renderMarkdown } from './report';
+import { describeRuleCost, measureRuleCost, RULES_TARGETS } from './rules-phase';
 import { reportedSettings } from './service-environment';
 import { repoRoot } from './service-process';
 import { measureStatistics } from './statistics-phase';
@@ -187,11 +191,23 @@ export async function main(): Promise<number> {
       processed.figure.events,
     );
     say(`  ${int(saver.readingsPerSecond)} rows/s`);
+    say('processor with 1, 100 and 1,000 rules (rounds alternating on the pre-loaded topic)');
+    const ruleCost = await measureRuleCost(ctx, preloadTopic, plan.preloadReadings);
+    for (const line of describeRuleCost(ruleCost)) {
+      say(`  ${line}`);
+      ctx.notes.push(line);
+    }
 
     say(
       `end to end (${plan.e2e.durationS} s at ${int(plan.e2e.rate)} readings/s, latency, ${plan.e2e.fullSpeedS} s at full speed)`,
     );
     const { e2e, latency, fullSpeed } = await measureEndToEnd(ctx);
+
+    say(`alarms (${int(ALARM_TARGET.rate)} readings/s, receiver + processor + saver + assessor)`);
+    const alarmLatency = await measureAlarmLatency(ctx);
+    const alarmLine = describeAlarmLatency(alarmLatency);
+    say(`  ${alarmLine}`);
+    ctx.notes.push(alarmLine);
 
     say(`statistics (${plan.statistics.days} days of history)`);
     const statistics = await measureStatistics(ctx);
@@ -214,7 +230,12 @@ export async function main(): Promise<number> {
       }
     }
     const finishedAt = new Date();
-    const result: BenchResult & { clientThroughput: typeof client; authCost: typeof auth } = {
+    const result: BenchResult & {
+      clientThroughput: typeof client;
+      authCost: typeof auth;
+      ruleCost: typeof ruleCost;
+      alarmLatency: typeof alarmLatency;
+    } = {
       schema: 1,
       quick: plan.quick,
       startedAt: startedAt.toISOString(),
@@ -232,6 +253,8 @@ export async function main(): Promise<number> {
       receiverProduces: { batch: batch.produces, single: single.produces },
       clientThroughput: client,
       authCost: auth,
+      ruleCost,
+      alarmLatency,
       processor: processed.figure,
       saver,
       endToEnd: e2e,
@@ -267,6 +290,22 @@ export async function main(): Promise<number> {
         `${t.met ? 'MET   ' : 'MISSED'} Receiver with auth on, ${mode} requests: ${Math.round(m.share * 100)}% of auth off (${t.verdict})`,
       );
     }
+    for (const s of ruleCost.sets) {
+      if (s.set === 'default') continue;
+      const t = judge(s.share, s.set === 'hundred' ? RULES_TARGETS.hundred : RULES_TARGETS.thousand, 'atLeast');
+      say(
+        `${t.met ? 'MET   ' : 'MISSED'} Processor with ${int(s.rules)} rules: ${Math.round(s.share * 100)}% of the default rule's throughput (${t.verdict})`,
+      );
+    }
+    const alarmTarget = judge(
+      alarmLatency.alarmsExpected > 0 ? alarmLatency.latencyMs.p99 : Number.NaN,
+      ALARM_TARGET.p99Ms,
+      'below',
+    );
+    const alarmMet = alarmTarget.met && alarmLatency.alarmsSeen === alarmLatency.alarmsExpected;
+    say(
+      `${alarmMet ? 'MET   ' : 'MISSED'} Alarm latency p99 at ${int(alarmLatency.targetRate)} readings/s: ${int(alarmLatency.latencyMs.p99)} ms, ${alarmLatency.alarmsSeen} of ${alarmLatency.alarmsExpected} alarms listed (${alarmTarget.verdict})`,
+    );
     say('');
     say(
       `report: ${path.relative(process.cwd(), path.join(dir, `${name}.md`))} and .json (${(result.tookS / 60).toFixed(1)} min)`,

@@ -1,0 +1,341 @@
+// Alarm latency (issue 9: a reading breaking a rule → the alarm visible in GET /api/v1/alarms, p99
+// under 1 s at 5,000 readings/s). Receiver, processor, saver and assessor from dist/ on the bench's own
+// topics; batch requests of ALARM_PLAN.batchItems temperature readings paced at 5,000 readings/s over
+// 1,000 sensors. One sensor in ten crosses the default rule (temperature >= 95, three in a row) in
+// episodes: every `period` readings it sends `warnings` readings over the threshold, then normal ones
+// again (which clear the alarm: clearAfter 1), so each episode raises one alarm of its own. The
+// rest stay normal. For each episode the clock starts when the bench has read the 200 of the request
+// holding the reading that completes the N-th warning (the reading that raises the alarm; its alarm
+// id is known in advance: client ids make the reading id, and the alarm id is derived from the
+// event id) and stops when a poll of GET /api/v1/alarms, as a user's client would make it, first lists
+// that alarm. One poller asks every POLL_MS for the alarms raised since shortly before the oldest
+// alarm still awaited (so a page holds a second or two of alarms), paging through nextCursor; the
+// poll interval bounds the resolution (a latency is over-stated by up to POLL_MS plus one request).
+import http from 'node:http';
+import path from 'node:path';
+import { describeSettings } from '../../shared/src';
+import { alarmIdFor, eventIdFor } from '../../processor/src/alarm-state';
+import { type BenchContext, BenchAborted, type Stack, stopStack, waitUntil, withCpu } from './bench-context';
+import { type LatencySummary, summarize } from './latency-histogram';
+import { createPacer, waitBeforeMs } from './pacing';
+import { clientReadingId } from './reading-bodies';
+import { serviceEnvironment } from './service-environment';
+import { freePort, type ServiceName, serviceProcess } from './service-process';
+
+export const ALARM_TARGET = { rate: 5000, p99Ms: 1000 } as const;
+
+export const POLL_MS = 50;
+
+export interface AlarmPlan {
+  rate: number;
+  sensors: number;
+  /** every `crosserEvery`-th sensor crosses the threshold in episodes */
+  crosserEvery: number;
+  /** readings of a crossing sensor per episode, and how many of them (the last ones) are warnings */
+  period: number;
+  warnings: number;
+  /** the rule's N (the default rule's warningsForEvent) */
+  warningsForEvent: number;
+  batchItems: number;
+  concurrency: number;
+  /** load before the measured window (not counted), and the measured window */
+  warmupS: number;
+  durationS: number;
+  /** longest wait after the load for the last alarms to show */
+  settleS: number;
+}
+
+/** The alarm phase's load: a full run, or a quick one (BENCH_QUICK=1). Pure. */
+export function alarmPlan(quick: boolean): AlarmPlan {
+  return {
+    rate: ALARM_TARGET.rate,
+    sensors: 1000,
+    crosserEvery: 10,
+    period: 20,
+    warnings: 5,
+    warningsForEvent: 3,
+    batchItems: 10,
+    concurrency: 32,
+    warmupS: quick ? 1 : 3,
+    durationS: quick ? 5 : 30,
+    settleS: quick ? 20 : 30,
+  };
+}
+
+/**
+ * How the `seq`-th reading (0-based) of sensor number `sensor` stands: a warning or not, and whether it
+ * completes the N-th warning in a row (the reading that raises an alarm). Episodes of crossing sensors
+ * are offset per sensor so the crossings spread over time; an episode cut short by the start of the
+ * run (fewer than N warnings sent) raises nothing. Pure.
+ */
+export function readingRole(
+  plan: Pick<AlarmPlan, 'crosserEvery' | 'period' | 'warnings' | 'warningsForEvent'>,
+  sensor: number,
+  seq: number,
+): { warning: boolean; raises: boolean } {
+  if (sensor % plan.crosserEvery !== 0) return { warning: false, raises: false };
+  const position = (seq + sensor * 7) % plan.period;
+  const firstWarning = plan.period - plan.warnings;
+  const warning = position >= firstWarning;
+  const nth = firstWarning + plan.warningsForEvent - 1;
+  return { warning, raises: position === nth && seq >= plan.warningsForEvent - 1 };
+}
+
+interface Item {
+  sensorId: string;
+  id: string;
+  temperature: number;
+  raises: boolean;
+}
+
+/** Request bodies: items round robin over the sensors, each with a client id (its sequence number). Pure. */
+export function alarmBodies(plan: AlarmPlan, prefix: string): { next(): Item[] } {
+  let k = 0;
+  return {
+    next() {
+      const items: Item[] = [];
+      for (let i = 0; i < plan.batchItems; i++, k++) {
+        const sensor = k % plan.sensors;
+        const seq = Math.floor(k / plan.sensors);
+        const role = readingRole(plan, sensor, seq);
+        items.push({
+          sensorId: `${prefix}${sensor}`,
+          id: String(seq),
+          temperature: role.warning ? 96 + (seq % 9) : 18 + (seq % 12),
+          raises: role.raises,
+        });
+      }
+      return items;
+    },
+  };
+}
+
+/** The id of the alarm the reading of a body item raises under the default rule (named `temperature`). */
+export function alarmIdOf(item: Pick<Item, 'sensorId' | 'id'>): string {
+  return alarmIdFor(eventIdFor(clientReadingId({ ...item, metric: 'temperature', clientId: item.id }), 'temperature'));
+}
+
+export interface AlarmLatency {
+  targetRate: number;
+  durationS: number;
+  sensors: number;
+  crossingSensors: number;
+  readingsPerSecond: number;
+  postErrors: number;
+  /** alarms expected in the measured window, and those a poll listed in time */
+  alarmsExpected: number;
+  alarmsSeen: number;
+  /** listed before the bench had read the 200 of the raising reading (latency 0) */
+  earlySeen: number;
+  latencyMs: LatencySummary;
+  pollMs: number;
+  polls: number;
+}
+
+function post(agent: http.Agent, base: URL, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path: '/api/v1/measurements',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Tracker {
+  /** alarm id → epoch ms the raising reading's 200 was read, and whether it is in the measured window */
+  accepted: Map<string, { at: number; counted: boolean }>;
+  /** alarm id → epoch ms a poll first listed it */
+  seen: Map<string, number>;
+  polls: number;
+}
+
+/** Polls GET /api/v1/alarms until `stop()` says so, recording when each alarm is first listed. */
+async function pollAlarms(assessorUrl: string, tracker: Tracker, phaseStart: number, stop: () => boolean) {
+  while (!stop()) {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [id, a] of tracker.accepted) if (!tracker.seen.has(id) && a.at < oldest) oldest = a.at;
+    // shortly before the oldest awaited (its raisedAt is the receiver's time of receipt, before the 200)
+    const from = Number.isFinite(oldest) ? Math.max(phaseStart, oldest - 5000) : Date.now() - 5000;
+    let cursor: string | null = null;
+    try {
+      do {
+        const q = new URLSearchParams({ from: new Date(from).toISOString(), limit: '1000' });
+        if (cursor) q.set('cursor', cursor);
+        const res = await fetch(`${assessorUrl}/api/v1/alarms?${q}`, { signal: AbortSignal.timeout(10_000) });
+        const body = (await res.json()) as { alarms?: Array<{ id: string }>; nextCursor?: string | null };
+        const at = Date.now();
+        tracker.polls += 1;
+        for (const a of body.alarms ?? []) if (!tracker.seen.has(a.id)) tracker.seen.set(a.id, at);
+        cursor = body.nextCursor ?? null;
+      } while (cursor);
+    } catch {
+      // the next poll tries again
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** The latencies of the counted alarms, how many were listed in time and how many before their 200. Pure. */
+export function alarmLatencies(
+  accepted: ReadonlyMap<string, { at: number; counted: boolean }>,
+  seen: ReadonlyMap<string, number>,
+): { latencies: number[]; expected: number; early: number } {
+  const latencies: number[] = [];
+  let expected = 0;
+  let early = 0;
+  for (const [id, a] of accepted) {
+    if (!a.counted) continue;
+    expected += 1;
+    const s = seen.get(id);
+    if (s === undefined) continue;
+    if (s < a.at) early += 1;
+    latencies.push(Math.max(0, s - a.at));
+  }
+  return { latencies, expected, early };
+}
+
+export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLatency> {
+  const plan = alarmPlan(ctx.plan.quick);
+  const base = `bench-${ctx.runId}-alarms`;
+  const env = {
+    ...serviceEnvironment(
+      {
+        readingsTopic: `${base}.readings`,
+        eventsTopic: `${base}.events`,
+        deadLetterTopic: `${base}.dead-letter`,
+        processorGroup: `${base}-processor`,
+        saverGroup: `${base}-saver`,
+        redisKeyPrefix: `${base}:`,
+      },
+      ctx.databaseUrl,
+      process.env,
+      describeSettings().map((s) => s.env),
+    ),
+    // the topics PhaseNames does not name: the bench's own too, never the running stack's
+    KAFKA_ALARMS_TOPIC: `${base}.alarms`,
+    KAFKA_RULES_TOPIC: `${base}.rules`,
+    KAFKA_LOGS_TOPIC: `${base}.logs`,
+    METRICS_STATE_DIR: path.join(ctx.logDir, 'alarms-state'),
+  };
+  const stack: Stack = {};
+  for (const service of ['receiver', 'processor', 'saver', 'assessor'] as ServiceName[]) {
+    if (ctx.aborted) throw new BenchAborted('interrupted');
+    const p = serviceProcess(service, `alarms-${service}`, await freePort(), env, ctx.logDir);
+    stack[service] = p;
+    ctx.running.add(p);
+  }
+  try {
+    await Promise.all(Object.values(stack).map((p) => p.start()));
+    const receiverUrl = new URL(stack.receiver!.baseUrl);
+    const assessorUrl = stack.assessor!.baseUrl;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
+    const prefix = `al${ctx.runId}-`;
+    const phaseStart = Date.now();
+
+    // ready: a probe sensor's alarm goes the whole way (processor and saver joined their groups)
+    const probe = `${prefix}probe`;
+    const probeItems = Array.from({ length: plan.warningsForEvent }, (_, i) => ({
+      sensorId: probe,
+      id: String(i),
+      temperature: 99,
+    }));
+    const probeAlarm = alarmIdOf(probeItems[plan.warningsForEvent - 1]);
+    for (const item of probeItems) await post(agent, receiverUrl, JSON.stringify([item]));
+    await waitUntil('the probe alarm to show in GET /api/v1/alarms', 90_000, 200, async () => {
+      const res = await fetch(`${assessorUrl}/api/v1/alarms/${probeAlarm}`, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      return res.ok;
+    });
+
+    const tracker: Tracker = { accepted: new Map(), seen: new Map(), polls: 0 };
+    let loadDone = false;
+    let settleUntil = Number.POSITIVE_INFINITY;
+    const allSeen = () => [...tracker.accepted.keys()].every((id) => tracker.seen.has(id));
+    const poller = pollAlarms(
+      assessorUrl,
+      tracker,
+      phaseStart,
+      () => loadDone && (allSeen() || Date.now() > settleUntil),
+    );
+
+    const bodies = alarmBodies(plan, prefix);
+    const totalS = plan.warmupS + plan.durationS;
+    const pacer = createPacer({
+      readingsPerSecond: plan.rate,
+      readingsPerRequest: plan.batchItems,
+      durationMs: totalS * 1000,
+    });
+    let next = 0;
+    let accepted = 0;
+    let postErrors = 0;
+    const start = performance.now();
+    const elapsed = () => performance.now() - start;
+    const worker = async () => {
+      for (;;) {
+        const index = next++;
+        if (pacer.isFinished(index, elapsed())) return;
+        const wait = waitBeforeMs(pacer.dueAtMs(index), elapsed());
+        if (wait > 0) await sleep(wait);
+        const items = bodies.next();
+        const counted = elapsed() >= plan.warmupS * 1000;
+        const status = await post(agent, receiverUrl, JSON.stringify(items.map(({ raises: _r, ...item }) => item)));
+        const at = Date.now();
+        if (status !== 200) {
+          postErrors += 1;
+          continue;
+        }
+        if (counted) accepted += items.length;
+        for (const item of items) if (item.raises) tracker.accepted.set(alarmIdOf(item), { at, counted });
+      }
+    };
+    await withCpu(ctx, 'alarms', async () => {
+      await Promise.all(Array.from({ length: plan.concurrency }, worker));
+    });
+    const windowS = Math.max(plan.durationS, (elapsed() - plan.warmupS * 1000) / 1000);
+    agent.destroy();
+    loadDone = true;
+    settleUntil = Date.now() + plan.settleS * 1000;
+    await poller;
+
+    const { latencies, expected, early } = alarmLatencies(tracker.accepted, tracker.seen);
+    return {
+      targetRate: plan.rate,
+      durationS: plan.durationS,
+      sensors: plan.sensors,
+      crossingSensors: Math.ceil(plan.sensors / plan.crosserEvery),
+      readingsPerSecond: accepted / windowS,
+      postErrors,
+      alarmsExpected: expected,
+      alarmsSeen: latencies.length,
+      earlySeen: early,
+      latencyMs: summarize(latencies),
+      pollMs: POLL_MS,
+      polls: tracker.polls,
+    };
+  } finally {
+    await stopStack(ctx, 'alarms', stack);
+  }
+}
+
+/** One line for the console and the notes. Pure. */
+export function describeAlarmLatency(a: AlarmLatency): string {
+  const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
+  return `alarm latency (200 of the reading completing the N-th warning → the alarm listed by GET /api/v1/alarms, polled every ${a.pollMs} ms) at ${int(a.readingsPerSecond)} readings/s accepted (target ${int(a.targetRate)}) over ${a.sensors} sensors, ${a.crossingSensors} of them crossing: p50 ${int(a.latencyMs.p50)} ms, p99 ${int(a.latencyMs.p99)} ms, max ${int(a.latencyMs.max)} ms over ${int(a.alarmsSeen)} of ${int(a.alarmsExpected)} alarms (${int(a.alarmsExpected - a.alarmsSeen)} not listed in time, ${a.earlySeen} listed before the 200 was read); ${a.postErrors} requests not answered 200; target p99 < ${ALARM_TARGET.p99Ms} ms`;
+}
