@@ -1,4 +1,13 @@
-import { alarmBodies, alarmIdOf, alarmLatencies, alarmPlan, readingRole } from './alarm-phase';
+import { parseRuleSet } from '../../shared/src/rule-set';
+import {
+  alarmBodies,
+  alarmIdOf,
+  alarmLatencies,
+  alarmPlan,
+  changedRuleSet,
+  describeRuleChanges,
+  readingRole,
+} from './alarm-phase';
 
 describe('alarm phase', () => {
   const plan = alarmPlan(false);
@@ -63,5 +72,27 @@ describe('alarm phase', () => {
       ['d', 990],
     ]);
     expect(alarmLatencies(accepted, seen)).toEqual({ latencies: [300, 0], expected: 3, early: 1 });
+  });
+
+  it('when the rule set is changed, then each change is a valid set keeping the default rule, and differs from the last', () => {
+    for (let i = 0; i < 20; i++) {
+      const rules = parseRuleSet(changedRuleSet(i));
+      expect(rules[0]).toMatchObject({ name: 'temperature', threshold: 95, warningsForEvent: 3 });
+      expect(changedRuleSet(i)).not.toEqual(changedRuleSet(i + 1));
+    }
+  });
+
+  it('when rule-set changes are described, then the line names the processors, the p99 and the target', () => {
+    const line = describeRuleChanges({
+      processors: 3,
+      changes: 20,
+      applied: 20,
+      latencyMs: { count: 20, mean: 300, min: 100, max: 900, p50: 250, p95: 800, p99: 900 },
+      pollMs: 20,
+    });
+    expect(line).toContain('every one of 3 processors');
+    expect(line).toContain('p99 900 ms');
+    expect(line).toContain('20 of 20 changes');
+    expect(line).toContain('target p99 < 5,000 ms');
   });
 });

@@ -11,16 +11,17 @@
 // that alarm. One poller asks every POLL_MS for the alarms raised since shortly before the oldest
 // alarm still awaited (so a page holds a second or two of alarms), paging through nextCursor; the
 // poll interval bounds the resolution (a latency is over-stated by up to POLL_MS plus one request).
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { describeSettings } from '../../shared/src';
 import { alarmIdFor, eventIdFor } from '../../processor/src/alarm-state';
-import { type BenchContext, BenchAborted, type Stack, stopStack, waitUntil, withCpu } from './bench-context';
+import { type BenchContext, BenchAborted, metric, type Stack, stopStack, waitUntil, withCpu } from './bench-context';
 import { type LatencySummary, summarize } from './latency-histogram';
 import { createPacer, waitBeforeMs } from './pacing';
 import { clientReadingId } from './reading-bodies';
 import { serviceEnvironment } from './service-environment';
-import { freePort, type ServiceName, serviceProcess } from './service-process';
+import { freePort, type ServiceName, type ServiceProcess, serviceProcess } from './service-process';
 
 export const ALARM_TARGET = { rate: 5000, p99Ms: 1000 } as const;
 
@@ -43,6 +44,9 @@ export interface AlarmPlan {
   durationS: number;
   /** longest wait after the load for the last alarms to show */
   settleS: number;
+  /** processors following the rules topic (the stack's one and extra ones in its group), rule-set changes made */
+  ruleProcessors: number;
+  ruleChanges: number;
 }
 
 /** The alarm phase's load: a full run, or a quick one (BENCH_QUICK=1). Pure. */
@@ -59,6 +63,8 @@ export function alarmPlan(quick: boolean): AlarmPlan {
     warmupS: quick ? 1 : 3,
     durationS: quick ? 5 : 30,
     settleS: quick ? 20 : 30,
+    ruleProcessors: 3,
+    ruleChanges: quick ? 5 : 20,
   };
 }
 
@@ -130,6 +136,20 @@ export interface AlarmLatency {
   latencyMs: LatencySummary;
   pollMs: number;
   polls: number;
+  /** rule-set changes (PUT /api/v1/rules) until every processor applied them, on the same stack */
+  ruleChange: RuleChangeFigures;
+}
+
+export const RULE_CHANGE_TARGET_MS = 5000;
+
+export interface RuleChangeFigures {
+  processors: number;
+  changes: number;
+  /** changes every processor applied within RULE_CHANGE_TIMEOUT_MS */
+  applied: number;
+  /** from the 200 of the PUT to the last processor's processor_rule_set_version showing the version */
+  latencyMs: LatencySummary;
+  pollMs: number;
 }
 
 function post(agent: http.Agent, base: URL, body: string): Promise<number> {
@@ -211,9 +231,73 @@ export function alarmLatencies(
   return { latencies, expected, early };
 }
 
+const RULE_POLL_MS = 20;
+const RULE_CHANGE_TIMEOUT_MS = 30_000;
+
+/** The rule set of the `i`-th change: the default rule and a humidity rule whose threshold moves. Pure. */
+export function changedRuleSet(i: number): unknown[] {
+  return [
+    { name: 'temperature', metric: 'temperature', comparison: '>=', threshold: 95, warningsForEvent: 3 },
+    { name: 'humidity', metric: 'humidity', comparison: '>=', threshold: 90 + (i % 10), warningsForEvent: 3 },
+  ];
+}
+
+/**
+ * Rule-set changes (issue 9: applied by all processors, p99 < 5 s): `plan.ruleChanges` PUTs of
+ * /api/v1/rules, one at a time; after each, every processor's /metrics is polled every RULE_POLL_MS
+ * until processor_rule_set_version shows the version the PUT answered.
+ */
+async function measureRuleChanges(
+  ctx: BenchContext,
+  plan: AlarmPlan,
+  assessorUrl: string,
+  adminToken: string,
+  processors: readonly ServiceProcess[],
+): Promise<RuleChangeFigures> {
+  const latencies: number[] = [];
+  for (let i = 0; i < plan.ruleChanges; i++) {
+    if (ctx.aborted) throw new BenchAborted('interrupted');
+    let version = 0;
+    let acceptedAt = 0;
+    // the assessor answers 503 until its Kafka producer is connected
+    await waitUntil('PUT /api/v1/rules to be accepted', 60_000, 200, async () => {
+      const res = await fetch(`${assessorUrl}/api/v1/rules`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ rules: changedRuleSet(i) }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await res.json()) as { version?: number };
+      acceptedAt = performance.now();
+      if (res.status !== 200) return false;
+      version = body.version ?? 0;
+      return true;
+    });
+    const pending = new Set(processors);
+    while (pending.size && performance.now() - acceptedAt < RULE_CHANGE_TIMEOUT_MS) {
+      await Promise.all(
+        [...pending].map(async (p) => {
+          const v = await metric(p, 'processor_rule_set_version').catch(() => -1);
+          if (v >= version) pending.delete(p);
+        }),
+      );
+      if (pending.size) await sleep(RULE_POLL_MS);
+    }
+    if (!pending.size) latencies.push(performance.now() - acceptedAt);
+  }
+  return {
+    processors: processors.length,
+    changes: plan.ruleChanges,
+    applied: latencies.length,
+    latencyMs: summarize(latencies),
+    pollMs: RULE_POLL_MS,
+  };
+}
+
 export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLatency> {
   const plan = alarmPlan(ctx.plan.quick);
   const base = `bench-${ctx.runId}-alarms`;
+  const adminToken = randomBytes(24).toString('base64url');
   const env = {
     ...serviceEnvironment(
       {
@@ -233,6 +317,8 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
     KAFKA_RULES_TOPIC: `${base}.rules`,
     KAFKA_LOGS_TOPIC: `${base}.logs`,
     METRICS_STATE_DIR: path.join(ctx.logDir, 'alarms-state'),
+    // the rule-set changes need an operator's token: the admin's, given rather than generated
+    METRICS_ADMIN_TOKEN: adminToken,
   };
   const stack: Stack = {};
   for (const service of ['receiver', 'processor', 'saver', 'assessor'] as ServiceName[]) {
@@ -315,6 +401,18 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
     await poller;
 
     const { latencies, expected, early } = alarmLatencies(tracker.accepted, tracker.seen);
+
+    // then the rule-set changes, with more processors in the stack's group (a fleet of them)
+    const processors: ServiceProcess[] = [stack.processor!];
+    for (let i = 1; i < plan.ruleProcessors; i++) {
+      if (ctx.aborted) throw new BenchAborted('interrupted');
+      const p = serviceProcess('processor', `alarms-processor-${i + 1}`, await freePort(), env, ctx.logDir);
+      stack[`processor${i + 1}` as ServiceName] = p;
+      ctx.running.add(p);
+      processors.push(p);
+    }
+    await Promise.all(processors.slice(1).map((p) => p.start()));
+    const ruleChange = await measureRuleChanges(ctx, plan, assessorUrl, adminToken, processors);
     return {
       targetRate: plan.rate,
       durationS: plan.durationS,
@@ -328,10 +426,17 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
       latencyMs: summarize(latencies),
       pollMs: POLL_MS,
       polls: tracker.polls,
+      ruleChange,
     };
   } finally {
     await stopStack(ctx, 'alarms', stack);
   }
+}
+
+/** One line for the console and the notes. Pure. */
+export function describeRuleChanges(r: RuleChangeFigures): string {
+  const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
+  return `rule-set change (200 of PUT /api/v1/rules → every one of ${r.processors} processors shows the version on /metrics, polled every ${r.pollMs} ms): p50 ${int(r.latencyMs.p50)} ms, p99 ${int(r.latencyMs.p99)} ms, max ${int(r.latencyMs.max)} ms over ${r.applied} of ${r.changes} changes; target p99 < ${int(RULE_CHANGE_TARGET_MS)} ms`;
 }
 
 /** One line for the console and the notes. Pure. */

@@ -21,7 +21,13 @@ import { type BenchContext, pidGroups, withCpu } from './bench-context';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import type { BenchResult } from './bench-result';
-import { ALARM_TARGET, describeAlarmLatency, measureAlarmLatency } from './alarm-phase';
+import {
+  ALARM_TARGET,
+  describeAlarmLatency,
+  describeRuleChanges,
+  measureAlarmLatency,
+  RULE_CHANGE_TARGET_MS,
+} from './alarm-phase';
 import { AUTH_TARGET_SHARE, describeAuthCost, measureAuthCost } from './auth-phase';
 import { CLIENT_TARGET_SHARE, measureClientThroughput } from './client-phase';
 import { createCpuMeter } from './cpu-meter';
@@ -206,8 +212,11 @@ export async function main(): Promise<number> {
     say(`alarms (${int(ALARM_TARGET.rate)} readings/s, receiver + processor + saver + assessor)`);
     const alarmLatency = await measureAlarmLatency(ctx);
     const alarmLine = describeAlarmLatency(alarmLatency);
-    say(`  ${alarmLine}`);
-    ctx.notes.push(alarmLine);
+    const ruleChangeLine = describeRuleChanges(alarmLatency.ruleChange);
+    for (const line of [alarmLine, ruleChangeLine]) {
+      say(`  ${line}`);
+      ctx.notes.push(line);
+    }
 
     say(`statistics (${plan.statistics.days} days of history)`);
     const statistics = await measureStatistics(ctx);
@@ -305,6 +314,12 @@ export async function main(): Promise<number> {
     const alarmMet = alarmTarget.met && alarmLatency.alarmsSeen === alarmLatency.alarmsExpected;
     say(
       `${alarmMet ? 'MET   ' : 'MISSED'} Alarm latency p99 at ${int(alarmLatency.targetRate)} readings/s: ${int(alarmLatency.latencyMs.p99)} ms, ${alarmLatency.alarmsSeen} of ${alarmLatency.alarmsExpected} alarms listed (${alarmTarget.verdict})`,
+    );
+    const rc = alarmLatency.ruleChange;
+    const ruleChangeTarget = judge(rc.applied > 0 ? rc.latencyMs.p99 : Number.NaN, RULE_CHANGE_TARGET_MS, 'below');
+    const ruleChangeMet = ruleChangeTarget.met && rc.applied === rc.changes;
+    say(
+      `${ruleChangeMet ? 'MET   ' : 'MISSED'} Rule-set change applied by all ${rc.processors} processors, p99: ${int(rc.latencyMs.p99)} ms, ${rc.applied} of ${rc.changes} changes (${ruleChangeTarget.verdict})`,
     );
     say('');
     say(

@@ -37,21 +37,22 @@ describe('rules phase', () => {
   });
 
   it('when rounds are measured, then each set is shared against the default rule of its own cycle, median taken', () => {
-    const round = (set: 'default' | 'hundred' | 'thousand', readingsPerSecond: number) => ({
+    const round = (set: 'default' | 'hundred' | 'thousand', readingsPerSecond: number, cpuUsPerReading = 10) => ({
       set,
       rules: set === 'default' ? 1 : set === 'hundred' ? 100 : 1000,
       readingsPerSecond,
       events: 0,
+      cpuUsPerReading: set === 'default' ? 10 : cpuUsPerReading,
     });
     const sets = ruleCostShares([
       round('default', 100),
-      round('hundred', 90),
+      round('hundred', 90, 20),
       round('thousand', 60),
       round('default', 50), // a slow cycle: the shares stay fair
-      round('hundred', 40),
+      round('hundred', 40, 12.5),
       round('thousand', 25),
       round('default', 100),
-      round('hundred', 70),
+      round('hundred', 70, Number.NaN),
       round('thousand', 80),
     ]);
     expect(sets.map((s) => s.set)).toEqual(['default', 'hundred', 'thousand']);
@@ -59,6 +60,9 @@ describe('rules phase', () => {
     expect(sets[0].share).toBe(1);
     expect(sets[1].cycleShares).toEqual([0.9, 0.8, 0.7]);
     expect(sets[1].share).toBe(0.8);
+    // by CPU: 10/20 and 10/12.5, the unmeasured round left out; the lower middle of two
+    expect(sets[1].cpuShare).toBe(0.5);
+    expect(sets[2].cpuShare).toBe(1);
     expect(sets[2].cycleShares).toEqual([0.6, 0.5, 0.8]);
     expect(sets[2].share).toBe(0.6);
     const lines = describeRuleCost({ readingsPerRound: 1000, cycles: 3, rounds: [], sets });

@@ -100,6 +100,8 @@ export interface RuleCostRound {
   rules: number;
   readingsPerSecond: number;
   events: number;
+  /** the processor's CPU per reading over the timed part (NaN when not measured) */
+  cpuUsPerReading: number;
 }
 
 export interface RuleCostShare {
@@ -110,6 +112,12 @@ export interface RuleCostShare {
   cycleShares: number[];
   /** the median of cycleShares */
   share: number;
+  medianCpuUsPerReading: number;
+  /**
+   * the same share from the processor's CPU per reading (default's µs / this set's, median of the
+   * cycles): what the throughput share would be with a core to itself, less moved by other processes
+   */
+  cpuShare: number;
 }
 
 export interface RuleCost {
@@ -121,27 +129,33 @@ export interface RuleCost {
 
 /** Each set's median rate and its share of the default rule's, cycle by cycle (rounds in schedule order). Pure. */
 export function ruleCostShares(rounds: readonly RuleCostRound[]): RuleCostShare[] {
-  const cycles: Array<Partial<Record<RuleSetName, number>>> = [];
-  let cycle: Partial<Record<RuleSetName, number>> = {};
+  const cycles: Array<Partial<Record<RuleSetName, RuleCostRound>>> = [];
+  let cycle: Partial<Record<RuleSetName, RuleCostRound>> = {};
   for (const r of rounds) {
     if (r.set in cycle) {
       cycles.push(cycle);
       cycle = {};
     }
-    cycle[r.set] = r.readingsPerSecond;
+    cycle[r.set] = r;
   }
   if (Object.keys(cycle).length) cycles.push(cycle);
+  const sharesOf = (set: RuleSetName, ratio: (mine: RuleCostRound, base: RuleCostRound) => number) =>
+    cycles
+      .filter((c) => c[set] !== undefined && c.default !== undefined)
+      .map((c) => ratio(c[set] as RuleCostRound, c.default as RuleCostRound))
+      .filter((x) => Number.isFinite(x));
+  const medianOrNaN = (xs: number[]) => (xs.length ? median(xs) : Number.NaN);
   return RULE_SETS.map((set) => {
     const mine = rounds.filter((r) => r.set === set);
-    const cycleShares = cycles
-      .filter((c) => c[set] !== undefined && (c.default ?? 0) > 0)
-      .map((c) => (c[set] as number) / (c.default as number));
+    const cycleShares = sharesOf(set, (m, b) => m.readingsPerSecond / b.readingsPerSecond);
     return {
       set,
       rules: mine[0]?.rules ?? 0,
       medianReadingsPerSecond: median(mine.map((r) => r.readingsPerSecond)),
       cycleShares,
-      share: cycleShares.length ? median(cycleShares) : Number.NaN,
+      share: medianOrNaN(cycleShares),
+      medianCpuUsPerReading: medianOrNaN(mine.map((r) => r.cpuUsPerReading).filter((x) => Number.isFinite(x))),
+      cpuShare: medianOrNaN(sharesOf(set, (m, b) => b.cpuUsPerReading / m.cpuUsPerReading)),
     };
   });
 }
@@ -152,9 +166,9 @@ export function describeRuleCost(cost: RuleCost): string[] {
   const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '-');
   return cost.sets.map((s) => {
     const base = `processor with ${s.set === 'default' ? 'the default rule' : `${int(s.rules)} rules`}: ${int(s.medianReadingsPerSecond)} readings/s (median of ${cost.cycles} rounds of ${int(cost.readingsPerRound)} pre-loaded readings)`;
-    if (s.set === 'default') return base;
+    if (s.set === 'default') return `${base}; processor CPU ${s.medianCpuUsPerReading.toFixed(1)} µs a reading`;
     const target = s.set === 'hundred' ? RULES_TARGETS.hundred : RULES_TARGETS.thousand;
-    return `${base}, ${pct(s.share)} of the default rule's (median of the cycles: ${s.cycleShares.map(pct).join(', ')}); target >= ${pct(target)}`;
+    return `${base}, ${pct(s.share)} of the default rule's (median of the cycles: ${s.cycleShares.map(pct).join(', ')}); target >= ${pct(target)}; processor CPU ${s.medianCpuUsPerReading.toFixed(1)} µs a reading, ${pct(s.cpuShare)} of the default rule's rate by CPU`;
   });
 }
 
@@ -228,11 +242,15 @@ async function runRound(
     );
     const seconds = (doneAt - firstAt) / 1000;
     const events = await metric(p, 'processor_events_total');
+    const readingsPerSecond = seconds > 0 ? (doneCount - firstCount) / seconds : Number.NaN;
+    // cores over the timed part (the meter's window, a little wider than first-progress to done)
+    const cores = ctx.cpuByPhase[phase]?.processor;
     return {
       set,
       rules: rules.length,
-      readingsPerSecond: seconds > 0 ? (doneCount - firstCount) / seconds : Number.NaN,
+      readingsPerSecond,
       events,
+      cpuUsPerReading: cores !== undefined && readingsPerSecond > 0 ? (cores / readingsPerSecond) * 1e6 : Number.NaN,
     };
   } finally {
     const code = await p.stop();
