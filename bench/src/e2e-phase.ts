@@ -26,14 +26,14 @@ import { clientReadingId, WARNING_THRESHOLD } from './reading-bodies';
 import { runSimulation, type SimulationOptions, type SimulationResult } from './simulation';
 import { backlogTrend, latencyRunRate, slope, sustainedRate, TARGETS } from './targets';
 
-interface Counters {
+export interface Counters {
   processed: number;
   events: number;
   stored: number;
   storedEvents: number;
 }
 
-async function counters(stack: Stack): Promise<Counters> {
+export async function counters(stack: Stack): Promise<Counters> {
   const [p, s] = await Promise.all([scrape(stack.processor!), scrape(stack.saver!)]);
   return {
     processed: metricSum(p, 'processor_readings_total'),
@@ -44,7 +44,7 @@ async function counters(stack: Stack): Promise<Counters> {
 }
 
 /** Runs a load while sampling, every second, what was accepted, processed and stored since it started. */
-async function loadWithTimeline(
+export async function loadWithTimeline(
   stack: Stack,
   options: Omit<SimulationOptions, 'onProgress' | 'progressEveryMs'>,
 ): Promise<{ load: SimulationResult; timeline: BacklogSample[]; before: Counters; after: Counters }> {
@@ -89,7 +89,7 @@ async function loadWithTimeline(
 }
 
 /** Waits until every reading accepted so far is stored and every event raised is stored; returns the seconds waited. */
-async function drain(ctx: BenchContext, stack: Stack, acceptedTotal: number, what: string): Promise<number> {
+export async function drain(ctx: BenchContext, stack: Stack, acceptedTotal: number, what: string): Promise<number> {
   const start = performance.now();
   await waitUntil(what, ctx.plan.drainTimeoutS * 1000, 200, async () => {
     const c = await counters(stack);
