@@ -37,6 +37,20 @@ describe('report', () => {
     expect(exitCode([ok, failed])).toBe(1);
   });
 
+  it('when a test was skipped, then its line says why, the summary counts it apart, and it fails nothing', () => {
+    const skipped: TestResult = {
+      name: 'alarm-ack',
+      passed: false,
+      skipped: true,
+      reason: 'needs a token',
+      durationMs: 5,
+    };
+    expect(formatResult(skipped)).toBe('Skip alarm-ack: needs a token (5 ms)');
+    expect(summaryLine([ok, failed, skipped])).toBe('1 passed, 1 failed, 1 skipped');
+    expect(exitCode([ok, skipped])).toBe(0);
+    expect(exitCode([failed, skipped])).toBe(1);
+  });
+
   it('formats durations in ms below a second, in seconds above', () => {
     expect(formatDuration(999.4)).toBe('999 ms');
     expect(formatDuration(61234)).toBe('61.2 s');

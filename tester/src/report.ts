@@ -1,9 +1,12 @@
 // The tester's report lines: one per test, then the summary, which is always the last line.
+// A skipped test (TestSkipped: it cannot run here, and says why) is neither passed nor failed.
 
 export interface TestResult {
   name: string;
   passed: boolean;
-  /** why it failed */
+  /** it did not run, for `reason` (passed is false, and it is not a failure) */
+  skipped?: boolean;
+  /** why it failed or was skipped */
   reason?: string;
   durationMs: number;
 }
@@ -16,15 +19,21 @@ export function formatDuration(ms: number): string {
 export function formatResult(result: TestResult): string {
   const duration = `(${formatDuration(result.durationMs)})`;
   if (result.passed) return `OK   ${result.name} ${duration}`;
-  const [first, ...rest] = (result.reason?.trim() || 'failed without a reason').split('\n');
-  return [`Fail ${result.name}: ${first} ${duration}`, ...rest.map((line) => `     ${line}`)].join('\n');
+  const word = result.skipped ? 'Skip' : 'Fail';
+  const fallback = result.skipped ? 'skipped without a reason' : 'failed without a reason';
+  const [first, ...rest] = (result.reason?.trim() || fallback).split('\n');
+  return [`${word} ${result.name}: ${first} ${duration}`, ...rest.map((line) => `     ${line}`)].join('\n');
 }
 
+/** `N passed, N failed`, and `, N skipped` when some were. */
 export function summaryLine(results: readonly TestResult[]): string {
   const passed = results.filter((r) => r.passed).length;
-  return `${passed} passed, ${results.length - passed} failed`;
+  const skipped = results.filter((r) => r.skipped).length;
+  const failed = results.length - passed - skipped;
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
 
+/** 0 when no selected test failed (skipped ones do not fail the run), else 1. */
 export function exitCode(results: readonly TestResult[]): number {
-  return results.every((r) => r.passed) ? 0 : 1;
+  return results.every((r) => r.passed || r.skipped) ? 0 : 1;
 }

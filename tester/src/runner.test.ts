@@ -1,4 +1,5 @@
 import { reasonOf, runTests } from './runner';
+import { TestSkipped } from './skip';
 import type { Test, TestContext } from './test-definition';
 
 const ctx = {} as TestContext;
@@ -34,6 +35,21 @@ describe('runTests', () => {
     );
     expect(results[0].reason).toBe('did not finish within 20 ms');
     expect(results[1].passed).toBe(true);
+  });
+
+  it('when a test throws TestSkipped, then it is skipped with its reason, not failed', async () => {
+    const lines: string[] = [];
+    const results = await runTests(
+      [
+        test('alarm-ack', async () => {
+          throw new TestSkipped('needs an operator token');
+        }),
+      ],
+      ctx,
+      { testTimeoutMs: 1000, write: (l) => lines.push(l), now: () => 0 },
+    );
+    expect(results[0]).toMatchObject({ passed: false, skipped: true, reason: 'needs an operator token' });
+    expect(lines).toEqual(['Skip alarm-ack: needs an operator token (0 ms)']);
   });
 
   it('when something other than an Error is thrown, then the reason still says what', () => {

@@ -1,5 +1,6 @@
 // Runs the selected tests one after the other, each bounded in time, and reports each as it ends.
 import { formatResult, type TestResult } from './report';
+import { TestSkipped } from './skip';
 import type { Test, TestContext } from './test-definition';
 
 export interface RunOptions {
@@ -19,7 +20,10 @@ export async function runTests(tests: readonly Test[], ctx: TestContext, options
       await withTimeout(test.run(ctx), options.testTimeoutMs);
       result = { name: test.name, passed: true, durationMs: now() - started };
     } catch (err) {
-      result = { name: test.name, passed: false, reason: reasonOf(err), durationMs: now() - started };
+      result =
+        err instanceof TestSkipped
+          ? { name: test.name, passed: false, skipped: true, reason: reasonOf(err), durationMs: now() - started }
+          : { name: test.name, passed: false, reason: reasonOf(err), durationMs: now() - started };
     }
     results.push(result);
     options.write(formatResult(result));
