@@ -92,13 +92,32 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const logger = createLogger({ name: 'tester', level: config.logLevel }, pino.destination({ dest: 2, sync: true }));
   const { ctx, close } = createContext(config, logger);
+  const cleanUp = async (): Promise<boolean> => {
+    const failed = await close();
+    for (const reason of failed) err(`cleanup failed: ${reason}`);
+    return failed.length === 0;
+  };
+  // Ctrl-C (or SIGTERM) during the run: undo what the tests changed (the rule set, a temporary token)
+  // before exiting; a second one exits at once.
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    err(`tester: ${signal}, cleaning up (again to exit at once)`);
+    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
+  let code = 1;
   try {
     const results = await runTests(selection.tests, ctx, { testTimeoutMs: config.testTimeoutMs, write: out });
     out(summaryLine(results));
-    return exitCode(results);
+    code = exitCode(results);
   } finally {
-    await close();
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    if (!(await cleanUp())) code = 1;
   }
+  return code;
 }
 
 if (require.main === module) {

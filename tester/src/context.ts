@@ -19,7 +19,8 @@ const PG_FATAL_SQLSTATE = /^(28|3D|42)/;
 
 export interface OpenContext {
   ctx: TestContext;
-  close(): Promise<void>;
+  /** runs the deferred cleanups (newest first), then closes the clients; the cleanups that failed, by what */
+  close(): Promise<string[]>;
 }
 
 export function createContext(config: TesterConfig, logger: Logger): OpenContext {
@@ -121,6 +122,9 @@ export function createContext(config: TesterConfig, logger: Logger): OpenContext
     }
   };
 
+  const cleanups: Array<{ what: string; cleanup: () => Promise<void> }> = [];
+  let closing: Promise<string[]> | undefined;
+
   const { receiver, assessor } = config;
   const ctx: TestContext = {
     config,
@@ -136,13 +140,27 @@ export function createContext(config: TesterConfig, logger: Logger): OpenContext
     warningsKey,
     waitUntil: (read, accept, what) => waitUntil(read, accept, { what, timeoutMs: config.timeoutMs }),
     waitForEqual: (read, expected, what) => waitForEqual(read, expected, { what, timeoutMs: config.timeoutMs }),
+    defer: (what, cleanup) => {
+      cleanups.push({ what, cleanup });
+    },
   };
 
   return {
     ctx,
-    async close() {
-      redis.disconnect();
-      await pg.end().catch(() => undefined);
-    },
+    // once, whoever asks first (the end of the run or Ctrl-C)
+    close: () =>
+      (closing ??= (async () => {
+        const failed: string[] = [];
+        for (const { what, cleanup } of cleanups.splice(0).reverse()) {
+          try {
+            await cleanup();
+          } catch (err) {
+            failed.push(`${what}: ${(err as Error).message ?? String(err)}`);
+          }
+        }
+        redis.disconnect();
+        await pg.end().catch(() => undefined);
+        return failed;
+      })()),
   };
 }

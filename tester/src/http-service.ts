@@ -19,6 +19,8 @@ export interface RequestOptions {
   /** a raw body, sent as is */
   body?: string;
   contentType?: string;
+  /** more request headers (an Authorization: Bearer token) */
+  headers?: Record<string, string>;
 }
 
 export interface HttpService {
@@ -45,6 +47,7 @@ export function createHttpService(
       body = options.body;
     }
     if (options.contentType) headers['content-type'] = options.contentType;
+    Object.assign(headers, options.headers);
     let response: Response;
     let text: string;
     try {
@@ -101,6 +104,7 @@ export function createReceiverService(
           ? { body: options.body }
           : {}),
       ...(options.contentType ? { contentType: options.contentType } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
       retry: false,
       gzip: false,
       timeoutMs,

@@ -14,6 +14,7 @@ describe('services configuration', () => {
     expect(resolveServicesConfig(file, {})).toEqual({
       ...file,
       postgres: { ...file.postgres, password: '' },
+      operatorToken: '',
       timeoutMs: 30000,
       testTimeoutMs: 180000,
       logLevel: 'warn',
@@ -24,6 +25,7 @@ describe('services configuration', () => {
     expect(envName(['receiver', 'port'])).toBe('TESTER_RECEIVER_PORT');
     expect(envName(['redis', 'keyPrefix'])).toBe('TESTER_REDIS_KEY_PREFIX');
     expect(envName(['kafka', 'topics', 'readings'])).toBe('TESTER_KAFKA_TOPICS_READINGS');
+    expect(envName(['operatorToken'])).toBe('TESTER_OPERATOR_TOKEN');
   });
 
   it('when environment variables are set, then they win over the file', () => {
@@ -33,7 +35,9 @@ describe('services configuration', () => {
       TESTER_REDIS_KEY_PREFIX: 'test:',
       TESTER_TIMEOUT_MS: '5000',
       TESTER_POSTGRES_PASSWORD: 'secret',
+      TESTER_OPERATOR_TOKEN: 'an-operator-token-of-43-characters-xxxxxxxx',
     });
+    expect(config.operatorToken).toBe('an-operator-token-of-43-characters-xxxxxxxx');
     expect(config.receiver.port).toBe(18080);
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
     expect(config.redis.keyPrefix).toBe('test:');

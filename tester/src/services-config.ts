@@ -10,6 +10,11 @@ export interface TesterConfig {
   kafka: { brokers: string[]; topics: { readings: string; events: string } };
   redis: { host: string; port: number; keyPrefix: string };
   postgres: { host: string; port: number; user: string; password: string; database: string };
+  /**
+   * an operator token for the alarm tests (rules, acks); '' (the default): the tester creates a
+   * temporary one in PostgreSQL for the run, as `make token` would, and revokes it at the end
+   */
+  operatorToken: string;
   /** how long one check waits for the pipeline to settle */
   timeoutMs: number;
   /** longest run of one test */
@@ -42,6 +47,7 @@ const LEAVES: readonly Leaf[] = [
   { path: ['postgres', 'user'], kind: 'string' },
   { path: ['postgres', 'password'], kind: 'string', default: '' },
   { path: ['postgres', 'database'], kind: 'string' },
+  { path: ['operatorToken'], kind: 'string', default: '' },
   { path: ['timeoutMs'], kind: 'positiveInt', default: 30000 },
   { path: ['testTimeoutMs'], kind: 'positiveInt', default: 180000 },
   { path: ['logLevel'], kind: 'logLevel', default: 'warn' },

@@ -36,4 +36,9 @@ export interface TestContext {
   waitUntil<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, what: string): Promise<T>;
   /** waits until `read` returns a value deeply equal to `expected` */
   waitForEqual<T>(read: () => Promise<T> | T, expected: T, what: string): Promise<T>;
+  /**
+   * Work to do once the run is over (restoring the rule set, revoking a temporary token), newest
+   * first, even when tests failed or the run was interrupted; a cleanup that fails is reported.
+   */
+  defer(what: string, cleanup: () => Promise<void>): void;
 }
