@@ -174,4 +174,16 @@ export const MIGRATIONS: readonly Migration[] = [
       SELECT setval('rule_set_versions', coalesce(max(version), 0) + 1, false) FROM rule_sets;
     `,
   },
+  {
+    version: 7,
+    name: 'sensor ids in code-point order',
+    sql: `
+      -- GET /api/v1/sensors lists sensors by id and finds those whose id starts with a prefix as one
+      -- range of this index: in "C" order the ids starting with p are exactly those >= p and
+      -- < p || U+10FFFF. The primary key follows the database's collation, and a linguistic one (the
+      -- postgres image's en_US.utf8) need not keep the ids with a common prefix together; LIKE 'p%'
+      -- uses no index under any collation but "C" (not even C.UTF-8).
+      CREATE INDEX sensor_metrics_sensor_id_c ON sensor_metrics (sensor_id COLLATE "C");
+    `,
+  },
 ];
