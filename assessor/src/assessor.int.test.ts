@@ -580,6 +580,88 @@ describe('GET /api/v1/sensors', () => {
   });
 });
 
+describe('GET /api/v1/sensors?prefix=', () => {
+  const ids = (body: { sensors: Array<{ sensorId: string }> }) => body.sensors.map((s) => s.sensorId);
+  const byPrefix = (prefix: string, query = '') =>
+    request(app).get(`/api/v1/sensors?prefix=${encodeURIComponent(prefix)}${query}`);
+  let base: string;
+  /** in code-point order, as listed: `X` (0x58) sorts before `_` (0x5f) */
+  let underscored: string[];
+
+  beforeAll(async () => {
+    base = newSensor('prefix');
+    underscored = [`${base}.a_1`, `${base}.a_2`, `${base}.a_3`];
+    const others = [base, `${base}.a`, `${base}.aX1`, `${base}.A_1`, `${base}.b`, `${base}.ab_1`];
+    for (const id of [...others, ...underscored]) await insertReadings(id, [{ value: 1, at: NOW }]);
+  });
+
+  it('when a prefix is given, then exactly the sensors whose id starts with it are listed, case-sensitively, in id order', async () => {
+    const res = await byPrefix(`${base}.a`);
+    expect(res.status).toBe(200);
+    expect(ids(res.body)).toEqual([
+      `${base}.a`,
+      `${base}.aX1`,
+      `${base}.a_1`,
+      `${base}.a_2`,
+      `${base}.a_3`,
+      `${base}.ab_1`,
+    ]);
+    expect(res.body.nextCursor).toBeNull();
+    expect(ids((await byPrefix(`${base}.A`)).body)).toEqual([`${base}.A_1`]);
+    expect(ids((await byPrefix(base)).body)).toHaveLength(9);
+  });
+
+  it('when the prefix holds _ % or \\, then they are literal characters, not patterns', async () => {
+    expect(ids((await byPrefix(`${base}.a_`)).body)).toEqual(underscored);
+    // as LIKE patterns these would match .aX1 and .a_1, or everything under base
+    for (const prefix of [`${base}._`, `${base}.a%`, `${base}%`, `${base}.a\\`, `${base}.a*`, `${base}.a.*`]) {
+      const res = await byPrefix(prefix);
+      expect(res.status).toBe(200);
+      expect(ids(res.body)).toEqual([]);
+    }
+  });
+
+  it('when a prefix search is paged, then the pages hold every match once, in order, and end with no cursor', async () => {
+    const { items, pages } = await allPages(`/api/v1/sensors?prefix=${encodeURIComponent(`${base}.a_`)}&limit=2`, (b) =>
+      ids(b as { sensors: Array<{ sensorId: string }> }),
+    );
+    expect(items).toEqual(underscored);
+    expect(pages).toBe(2);
+    // a cursor before the prefix starts at the prefix; one past it ends the list
+    const before = await byPrefix(`${base}.a_`, `&cursor=${encodeSensorKey(base)}`);
+    expect(ids(before.body)).toEqual(underscored);
+    const after = await byPrefix(`${base}.a_`, `&cursor=${encodeSensorKey(`${base}.b`)}`);
+    expect(ids(after.body)).toEqual([]);
+  });
+
+  it('when the prefix is a whole id of 128 characters, then that sensor is found', async () => {
+    const long = `${base}`.padEnd(128, 'z');
+    await insertReadings(long, [{ value: 1, at: NOW }]);
+    const res = await byPrefix(long);
+    expect(res.status).toBe(200);
+    expect(ids(res.body)).toEqual([long]);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['longer than the longest sensor id', 'x'.repeat(129)],
+    ['a NUL', 'a\u0000b'],
+    ['a newline', 'a\nb'],
+    ['DEL', 'a\u007f'],
+    ['a C1 control', 'a\u0085'],
+  ])('when the prefix is %s, then 400 names prefix', async (_what, prefix) => {
+    const res = await byPrefix(prefix);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ result: false, response: [{ field: 'prefix', message: expect.any(String) }] });
+  });
+
+  it('when prefix is given twice, then 400 names prefix', async () => {
+    const res = await request(app).get('/api/v1/sensors?prefix=a&prefix=b');
+    expect(res.status).toBe(400);
+    expect(res.body.response).toEqual([{ field: 'prefix', message: 'must be given once' }]);
+  });
+});
+
 describe('GET /api/v1/sensors/{sensorId}/readings', () => {
   it('when readings of several metrics are paged, then every reading comes once in (at, id) order', async () => {
     const sensor = newSensor();

@@ -214,10 +214,21 @@ export const assessorOpenApi = {
       get: {
         summary: 'The sensors known, with their latest values',
         operationId: 'listSensors',
-        parameters: [param('Limit'), param('Cursor')],
+        parameters: [
+          {
+            name: 'prefix',
+            in: 'query',
+            description:
+              'Only the sensors whose id starts with this text: case-sensitive, every character literal (`_`, `%`, `*` ' +
+              'are not wildcards). 1-128 characters, no control characters. Paged like the full list.',
+            schema: { type: 'string', minLength: 1, maxLength: 128 },
+          },
+          param('Limit'),
+          param('Cursor'),
+        ],
         responses: {
           '200': {
-            description: 'Sensors ordered by sensor id',
+            description: 'Sensors ordered by sensor id (code-point order)',
             ...json({
               type: 'object',
               required: ['sensors', 'nextCursor'],

@@ -8,6 +8,8 @@ import {
   parseSensorEventsQuery,
   parseSensorsQuery,
   parseStatisticsQuery,
+  MAX_PREFIX_CHARS,
+  sensorPrefixError,
 } from './query-params';
 import { UTC } from './statistics-buckets';
 
@@ -266,5 +268,35 @@ describe('parseSensorsQuery and parseReadingsQuery', () => {
 
   it('when the sensors list gets a filter it does not have, then the 400 names it', () => {
     expect(fieldsOf(() => parseSensorsQuery({ metric: 'temperature' }, limits))).toEqual(['metric']);
+  });
+
+  it('when a sensors prefix is given, then it is kept as given, with the cursor and limit', () => {
+    expect(
+      parseSensorsQuery({ prefix: 'site-7_%\\', cursor: encodeSensorKey('site-7-a'), limit: '3' }, limits),
+    ).toEqual({ limit: 3, after: 'site-7-a', prefix: 'site-7_%\\' });
+    expect(parseSensorsQuery({}, limits)).toEqual({ limit: 100, after: undefined });
+  });
+
+  it.each(['', 'x'.repeat(MAX_PREFIX_CHARS + 1), 'a\u0000', 'a\tb', 'a\u007f', 'a\u009f'])(
+    'when the sensors prefix is %j, then the 400 names prefix',
+    (prefix) => {
+      expect(fieldsOf(() => parseSensorsQuery({ prefix }, limits))).toEqual(['prefix']);
+    },
+  );
+});
+
+describe('sensorPrefixError', () => {
+  it.each(['a', 'x'.repeat(MAX_PREFIX_CHARS), '%', '_', '\\', '*', 'é', ' ', '<b>'])('accepts %j', (prefix) => {
+    expect(sensorPrefixError(prefix)).toBeUndefined();
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(sensorPrefixError('😀'.repeat(MAX_PREFIX_CHARS))).toBeUndefined();
+    expect(sensorPrefixError('😀'.repeat(MAX_PREFIX_CHARS + 1))).toMatch(/at most 128/);
+  });
+
+  it('says why it refuses', () => {
+    expect(sensorPrefixError('')).toMatch(/empty/);
+    expect(sensorPrefixError('a\nb')).toBe('must not contain control characters');
   });
 });

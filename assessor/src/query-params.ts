@@ -81,6 +81,27 @@ export interface StatisticsQuery {
 export interface SensorsQuery {
   limit: number;
   after?: string;
+  /** only the sensors whose id starts with it (case-sensitive, every character literal) */
+  prefix?: string;
+}
+
+/** The longest sensor id there is (SENSOR_ID), so the longest prefix that can match one. */
+export const MAX_PREFIX_CHARS = 128;
+/** C0 and C1 control characters and DEL: never in a sensor id, and not meant by a search. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why a sensor-id prefix is refused, or undefined when it is fine. Any other character is allowed and
+ * taken literally (`%`, `_`, `*` and `\` are not patterns): one outside the sensor-id set matches none.
+ */
+export function sensorPrefixError(prefix: string): string | undefined {
+  if (prefix === '') return 'must not be empty (leave it out to list every sensor)';
+  if ([...prefix].length > MAX_PREFIX_CHARS) {
+    return `must be at most ${MAX_PREFIX_CHARS} characters (the longest sensor id)`;
+  }
+  if (CONTROL.test(prefix)) return 'must not contain control characters';
+  return undefined;
 }
 
 export interface ReadingsQuery extends OptionalRange {
@@ -263,8 +284,14 @@ export function parseStatisticsQuery(sensorId: unknown, query: RawQuery, maxBuck
 
 /** GET /api/v1/sensors */
 export function parseSensorsQuery(query: RawQuery, limits: PageLimits): SensorsQuery {
-  const r = reader(query, ['limit', 'cursor']);
+  const r = reader(query, ['prefix', 'limit', 'cursor']);
   const parsed: SensorsQuery = { limit: r.limit(limits), after: r.cursor((t) => decodeSensorKey(t, isSensorId)) };
+  const prefix = r.text('prefix');
+  if (prefix !== undefined) {
+    const error = sensorPrefixError(prefix);
+    if (error) r.fail('prefix', error);
+    else parsed.prefix = prefix;
+  }
   r.done();
   return parsed;
 }

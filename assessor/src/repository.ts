@@ -28,6 +28,13 @@ export interface ReadingFilter {
   limit: number;
 }
 
+export interface SensorPage {
+  after?: string;
+  prefix?: string;
+  /** sensors to fetch (the page size + 1, to know whether there is a next page) */
+  limit: number;
+}
+
 export interface Repository {
   /** Events ordered by (at, id), or by storage sequence with order 'stored'. */
   events(filter: EventFilter): Promise<EventRow[]>;
@@ -36,10 +43,11 @@ export interface Repository {
   /** The same per bucket (statistics-buckets.ts), oldest first; buckets without readings are absent. */
   buckets(sensorId: string, metric: string, split: RangeSplit, grouping: BucketGrouping): Promise<BucketRow[]>;
   /**
-   * The first `limit` sensors after `after`: for each, its first `metricsPerSensor` metrics by name
-   * (one row each, ordered by sensor then metric), with the sensor's metric count and latest time.
+   * The first `limit` sensors after `after` (by id in code-point order), only those whose id starts
+   * with `prefix` when given: for each, its first `metricsPerSensor` metrics by name (one row each,
+   * ordered by sensor then metric), with the sensor's metric count and latest time.
    */
-  sensors(after: string | undefined, limit: number, metricsPerSensor: number): Promise<SensorMetricRow[]>;
+  sensors(page: SensorPage, metricsPerSensor: number): Promise<SensorMetricRow[]>;
   /** Raw readings of a sensor oldest first, ordered by (at, id). */
   readings(filter: ReadingFilter): Promise<ReadingRow[]>;
   /** Answers when PostgreSQL does (readiness). */
@@ -111,14 +119,23 @@ FROM bins GROUP BY 1 ORDER BY 1`;
 
 const interval = (ms: number) => `${ms} milliseconds`;
 
-// The page of sensors by a loose index scan (each step one probe of the primary key for the next
-// sensor id), so a sensor with many metrics costs one probe, not a scan of its rows; then, per sensor,
-// its metric count and latest time, and its first metrics by name.
-const SENSORS = (after: string, limit: string, metricsPerSensor: string) => `
+// The page of sensors by a loose index scan (each step one probe of the index for the next sensor
+// id), so a sensor with many metrics costs one probe, not a scan of its rows; then, per sensor, its
+// metric count and latest time, and its first metrics by name. Ids are compared in "C" order, on the
+// index sensor_metrics_sensor_id_c (migration 7): there the ids starting with a prefix p are exactly
+// those >= p and < p || U+10FFFF (no id has that character), one range of the index; `upper` is that
+// bound, or absent for every sensor.
+const SENSORS = (after: string, lower: string, upper: string | undefined, limit: string, metricsPerSensor: string) => {
+  const below = (column: string) => (upper === undefined ? '' : ` AND ${column} COLLATE "C" < ${upper}`);
+  return `
 WITH RECURSIVE ids AS (
-  (SELECT sensor_id FROM sensor_metrics WHERE sensor_id > ${after} ORDER BY sensor_id LIMIT 1)
+  (SELECT sensor_id FROM sensor_metrics
+   WHERE sensor_id COLLATE "C" > ${after} AND sensor_id COLLATE "C" >= ${lower}${below('sensor_id')}
+   ORDER BY sensor_id COLLATE "C" LIMIT 1)
   UNION ALL
-  SELECT (SELECT s.sensor_id FROM sensor_metrics s WHERE s.sensor_id > ids.sensor_id ORDER BY s.sensor_id LIMIT 1)
+  SELECT (SELECT s.sensor_id FROM sensor_metrics s
+          WHERE s.sensor_id COLLATE "C" > ids.sensor_id${below('s.sensor_id')}
+          ORDER BY s.sensor_id COLLATE "C" LIMIT 1)
   FROM ids WHERE ids.sensor_id IS NOT NULL
 ), page AS (
   SELECT sensor_id FROM ids WHERE sensor_id IS NOT NULL LIMIT ${limit}
@@ -132,7 +149,8 @@ CROSS JOIN LATERAL (
   SELECT metric, last_at, last_value, count FROM sensor_metrics WHERE sensor_id = p.sensor_id
   ORDER BY metric LIMIT ${metricsPerSensor}
 ) m
-ORDER BY p.sensor_id, m.metric`;
+ORDER BY p.sensor_id COLLATE "C", m.metric`;
+};
 
 interface EventDbRow {
   id: string;
@@ -208,10 +226,13 @@ export function createRepository(pool: Pool): Repository {
       return rows.map(({ i, ...aggregate }) => ({ start: new Date(starts[Math.max(0, i - 1)]), ...aggregate }));
     },
 
-    async sensors(after, limit, metricsPerSensor) {
+    async sensors(page, metricsPerSensor) {
       const p = parameters();
-      // '' sorts before every sensor id, so no cursor is "after ''"
-      const sql = SENSORS(`${p.add(after ?? '')}::text`, p.add(limit), p.add(metricsPerSensor));
+      // '' sorts before every sensor id, so no cursor is "after ''" and no prefix is ">= ''"
+      const after = `${p.add(page.after ?? '')}::text`;
+      const lower = `${p.add(page.prefix ?? '')}::text`;
+      const upper = page.prefix === undefined ? undefined : `(${lower} || chr(1114111))`;
+      const sql = SENSORS(after, lower, upper, p.add(page.limit), p.add(metricsPerSensor));
       const { rows } = await pool.query<{
         sensor_id: string;
         metric_count: number;

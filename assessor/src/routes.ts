@@ -81,7 +81,7 @@ export function createApiRouter(deps: { config: ApiConfig; repository: Repositor
 
   router.get(API_PATHS.sensors, async (req: Request, res: Response) => {
     const q = parseSensorsQuery(query(req), limits);
-    const rows = await repo.sensors(q.after, q.limit + 1, METRICS_PER_SENSOR);
+    const rows = await repo.sensors({ after: q.after, prefix: q.prefix, limit: q.limit + 1 }, METRICS_PER_SENSOR);
     res.json(sensorsBody(rows, q.limit));
   });
 
