@@ -4,6 +4,7 @@ import {
   alarmIdOf,
   alarmLatencies,
   alarmPlan,
+  alarmSplit,
   changedRuleSet,
   describeRuleChanges,
   readingRole,
@@ -94,5 +95,23 @@ describe('alarm phase', () => {
     expect(line).toContain('p99 900 ms');
     expect(line).toContain('20 of 20 changes');
     expect(line).toContain('target p99 < 5,000 ms');
+  });
+
+  it('when latencies are split at the Kafka timestamp, then only counted alarms seen and produced are split', () => {
+    const accepted = new Map([
+      ['a', { at: 1000, counted: true }],
+      ['b', { at: 1000, counted: true }],
+      ['c', { at: 1000, counted: false }],
+    ]);
+    const seen = new Map([
+      ['a', 1500],
+      ['b', 1400],
+      ['c', 1200],
+    ]);
+    const produced = new Map([
+      ['a', 1100],
+      ['c', 1050],
+    ]);
+    expect(alarmSplit(accepted, seen, produced)).toEqual({ toTopic: [100], topicToListed: [400] });
   });
 });

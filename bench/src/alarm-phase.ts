@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { describeSettings } from '../../shared/src';
+import { alarmCodec, createConsumer, describeSettings } from '../../shared/src';
 import { alarmIdFor, eventIdFor } from '../../processor/src/alarm-state';
 import { type BenchContext, BenchAborted, metric, type Stack, stopStack, waitUntil, withCpu } from './bench-context';
 import { type LatencySummary, summarize } from './latency-histogram';
@@ -134,6 +134,9 @@ export interface AlarmLatency {
   /** listed before the bench had read the 200 of the raising reading (latency 0) */
   earlySeen: number;
   latencyMs: LatencySummary;
+  /** the same split where the processor hands the alarm to Kafka (the raised transition's timestamp) */
+  toAlarmsTopicMs: LatencySummary;
+  alarmsTopicToListedMs: LatencySummary;
   pollMs: number;
   polls: number;
   /** rule-set changes (PUT /api/v1/rules) until every processor applied them, on the same stack */
@@ -210,6 +213,50 @@ async function pollAlarms(assessorUrl: string, tracker: Tracker, phaseStart: num
     }
     await sleep(POLL_MS);
   }
+}
+
+/** Reads the alarms topic meanwhile, keeping the Kafka timestamp of each alarm's first transition. */
+async function alarmProducedTimes(ctx: BenchContext, topic: string) {
+  const consumer = createConsumer(
+    ctx.kafka,
+    ctx.config.kafka,
+    `bench-${ctx.runId}-alarm-times-${randomBytes(4).toString('hex')}`,
+    100,
+  );
+  const producedAt = new Map<string, number>();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) {
+        try {
+          const a = alarmCodec.decode(m.value);
+          if (!producedAt.has(a.id)) producedAt.set(a.id, Number(m.timestamp));
+        } catch {
+          // not an alarm transition
+        }
+      }
+    },
+  });
+  return { producedAt, stop: () => consumer.disconnect() };
+}
+
+/** The split of the counted, listed alarms at their Kafka timestamps: 200 → produced, produced → listed. Pure. */
+export function alarmSplit(
+  accepted: ReadonlyMap<string, { at: number; counted: boolean }>,
+  seen: ReadonlyMap<string, number>,
+  producedAt: ReadonlyMap<string, number>,
+): { toTopic: number[]; topicToListed: number[] } {
+  const toTopic: number[] = [];
+  const topicToListed: number[] = [];
+  for (const [id, a] of accepted) {
+    const s = seen.get(id);
+    const p = producedAt.get(id);
+    if (!a.counted || s === undefined || p === undefined) continue;
+    toTopic.push(p - a.at);
+    topicToListed.push(s - p);
+  }
+  return { toTopic, topicToListed };
 }
 
 /** The latencies of the counted alarms, how many were listed in time and how many before their 200. Pure. */
@@ -350,6 +397,7 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
       return res.ok;
     });
 
+    const produced = await alarmProducedTimes(ctx, `${base}.alarms`);
     const tracker: Tracker = { accepted: new Map(), seen: new Map(), polls: 0 };
     let loadDone = false;
     let settleUntil = Number.POSITIVE_INFINITY;
@@ -399,8 +447,10 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
     loadDone = true;
     settleUntil = Date.now() + plan.settleS * 1000;
     await poller;
+    await produced.stop();
 
     const { latencies, expected, early } = alarmLatencies(tracker.accepted, tracker.seen);
+    const split = alarmSplit(tracker.accepted, tracker.seen, produced.producedAt);
 
     // then the rule-set changes, with more processors in the stack's group (a fleet of them)
     const processors: ServiceProcess[] = [stack.processor!];
@@ -424,6 +474,8 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
       alarmsSeen: latencies.length,
       earlySeen: early,
       latencyMs: summarize(latencies),
+      toAlarmsTopicMs: summarize(split.toTopic),
+      alarmsTopicToListedMs: summarize(split.topicToListed),
       pollMs: POLL_MS,
       polls: tracker.polls,
       ruleChange,
@@ -442,5 +494,5 @@ export function describeRuleChanges(r: RuleChangeFigures): string {
 /** One line for the console and the notes. Pure. */
 export function describeAlarmLatency(a: AlarmLatency): string {
   const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
-  return `alarm latency (200 of the reading completing the N-th warning → the alarm listed by GET /api/v1/alarms, polled every ${a.pollMs} ms) at ${int(a.readingsPerSecond)} readings/s accepted (target ${int(a.targetRate)}) over ${a.sensors} sensors, ${a.crossingSensors} of them crossing: p50 ${int(a.latencyMs.p50)} ms, p99 ${int(a.latencyMs.p99)} ms, max ${int(a.latencyMs.max)} ms over ${int(a.alarmsSeen)} of ${int(a.alarmsExpected)} alarms (${int(a.alarmsExpected - a.alarmsSeen)} not listed in time, ${a.earlySeen} listed before the 200 was read); ${a.postErrors} requests not answered 200; target p99 < ${ALARM_TARGET.p99Ms} ms`;
+  return `alarm latency (200 of the reading completing the N-th warning → the alarm listed by GET /api/v1/alarms, polled every ${a.pollMs} ms) at ${int(a.readingsPerSecond)} readings/s accepted (target ${int(a.targetRate)}) over ${a.sensors} sensors, ${a.crossingSensors} of them crossing: p50 ${int(a.latencyMs.p50)} ms, p99 ${int(a.latencyMs.p99)} ms, max ${int(a.latencyMs.max)} ms over ${int(a.alarmsSeen)} of ${int(a.alarmsExpected)} alarms (to the alarms topic p50 ${int(a.toAlarmsTopicMs.p50)} / p99 ${int(a.toAlarmsTopicMs.p99)} ms, then to listed p50 ${int(a.alarmsTopicToListedMs.p50)} / p99 ${int(a.alarmsTopicToListedMs.p99)} ms; ${int(a.alarmsExpected - a.alarmsSeen)} not listed in time, ${a.earlySeen} listed before the 200 was read); ${a.postErrors} requests not answered 200; target p99 < ${ALARM_TARGET.p99Ms} ms`;
 }

@@ -22,6 +22,7 @@ import type { BacklogSample, EndToEnd, EndToEndFullSpeed, EventLatency, SaverWri
 import { summarize } from './latency-histogram';
 import { TWO_METRICS, truncateData } from './pipeline-phases';
 import { metricSum } from './prometheus-text';
+import { eventIdFor } from '../../processor/src/alarm-state';
 import { clientReadingId, WARNING_THRESHOLD } from './reading-bodies';
 import { runSimulation, type SimulationOptions, type SimulationResult } from './simulation';
 import { backlogTrend, latencyRunRate, slope, sustainedRate, TARGETS } from './targets';
@@ -181,6 +182,7 @@ export async function measureEndToEnd(
     }
     const sensorPrefix = `b${ctx.runId}lat-`;
     const events = await eventTimestamps(ctx, names.eventsTopic, `c/${sensorPrefix}`);
+    // keyed by the id of the event the reading raises under the default rule (`<reading id>:temperature`)
     const acceptedAt = new Map<string, number>();
     let latencyLoad: SimulationResult;
     const saverBefore = await scrape(stack.saver!);
@@ -199,7 +201,8 @@ export async function measureEndToEnd(
           clientIds: true,
           onAccepted: (readings, at) => {
             for (const r of readings) {
-              if (r.metric === 'temperature' && r.value >= WARNING_THRESHOLD) acceptedAt.set(clientReadingId(r), at);
+              if (r.metric === 'temperature' && r.value >= WARNING_THRESHOLD)
+                acceptedAt.set(eventIdFor(clientReadingId(r), 'temperature'), at);
             }
           },
         }),

@@ -382,6 +382,12 @@ export function renderMarkdown(r: ReportedResult): string {
       ),
     );
     out.push('');
+    if (a.toAlarmsTopicMs) {
+      out.push(
+        `Split at the Kafka timestamp of the alarm's first transition on the alarms topic (the processor produced it): 200 → produced p50 ${msText(a.toAlarmsTopicMs.p50)} ms, p99 ${msText(a.toAlarmsTopicMs.p99)} ms; produced → listed (the saver's transaction, the assessor's query, the poll interval) p50 ${msText(a.alarmsTopicToListedMs.p50)} ms, p99 ${msText(a.alarmsTopicToListedMs.p99)} ms.`,
+      );
+      out.push('');
+    }
     if (a.ruleChange) {
       const rc = a.ruleChange;
       out.push(
