@@ -1,5 +1,7 @@
 // The real receiver (its express app and Kafka publisher, as receiver/src/main.ts wires them) listening
-// on a free port in this process, for the client's integration tests.
+// on a free port in this process, for the client's integration tests. With `logsProducer`, POST .../logs
+// too (the log publisher on the logs topic, on a producer of its own as in main.ts); with `port`, on that
+// port (a test that stops the receiver and starts it again where its clients post).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Producer } from 'kafkajs';
@@ -8,6 +10,7 @@ import type { Config } from '../../shared/src';
 import { silentLogger } from '../../test/kafka';
 import { createApp } from '../../receiver/src/app';
 import { createKafkaPublisher } from '../../receiver/src/kafka-publisher';
+import { createLogPublisher } from '../../receiver/src/log-publisher';
 import { createReceiverMetrics } from '../../receiver/src/receiver-metrics';
 
 export interface ListeningReceiver {
@@ -15,7 +18,11 @@ export interface ListeningReceiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(config: Config, producer: Producer): Promise<ListeningReceiver> {
+export async function startReceiver(
+  config: Config,
+  producer: Producer,
+  options: { logsProducer?: Producer; port?: number } = {},
+): Promise<ListeningReceiver> {
   const registry = new Registry();
   const metrics = createReceiverMetrics(registry, () => 0);
   const publisher = createKafkaPublisher({
@@ -27,16 +34,20 @@ export async function startReceiver(config: Config, producer: Producer): Promise
     timeoutMs: config.receiver.produceTimeoutMs,
     metrics,
   });
+  const logPublisher =
+    options.logsProducer &&
+    createLogPublisher({ producer: options.logsProducer, topic: config.kafka.logsTopic, config: config.receiver });
   const app = createApp({
     config: config.receiver,
     publish: (r) => publisher.publishReadings(r),
+    ...(logPublisher ? { publishLogs: (lines) => logPublisher.publishLogs(lines) } : {}),
     checks: {},
     registry,
     metrics,
     logger: silentLogger,
   });
   const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
