@@ -359,10 +359,6 @@ export async function measureAlarmLatency(ctx: BenchContext): Promise<AlarmLaten
       process.env,
       describeSettings().map((s) => s.env),
     ),
-    // the topics PhaseNames does not name: the bench's own too, never the running stack's
-    KAFKA_ALARMS_TOPIC: `${base}.alarms`,
-    KAFKA_RULES_TOPIC: `${base}.rules`,
-    KAFKA_LOGS_TOPIC: `${base}.logs`,
     METRICS_STATE_DIR: path.join(ctx.logDir, 'alarms-state'),
     // the rule-set changes need an operator's token: the admin's, given rather than generated
     METRICS_ADMIN_TOKEN: adminToken,

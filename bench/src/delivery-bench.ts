@@ -63,23 +63,11 @@ function clusterBrokers(): string {
   }).trim();
 }
 
-/** The environment of a set-up on top of the bench's: brokers, replication, and per-round names of the other topics. */
-function setupEnvironment(
-  setup: Setup,
-  single: string,
-  cluster: string,
-  base: string,
-): Record<string, string | undefined> {
-  const topics = {
-    // the rules, alarms and logs topics are not the phase names' (bench-context.ts): fresh ones too,
-    // so a rule set published on the shared topic never changes what the processor counts here
-    KAFKA_RULES_TOPIC: `${base}.rules`,
-    KAFKA_ALARMS_TOPIC: `${base}.alarms`,
-    KAFKA_LOGS_TOPIC: `${base}.logs`,
-  };
+/** The environment of a set-up on top of the bench's (whose names are the round's own): brokers and replication. */
+function setupEnvironment(setup: Setup, single: string, cluster: string): Record<string, string | undefined> {
   return setup === 'cluster'
-    ? { ...topics, KAFKA_BROKERS: cluster, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }
-    : { ...topics, KAFKA_BROKERS: single, KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '1' };
+    ? { KAFKA_BROKERS: cluster, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }
+    : { KAFKA_BROKERS: single, KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '1' };
 }
 
 async function startServices(
@@ -114,12 +102,7 @@ async function runRound(
   await truncateData(ctx);
   const phase = `d${round}-${setup}`;
   const names = phaseNames(ctx, phase);
-  const stack = await startServices(
-    ctx,
-    phase,
-    names,
-    setupEnvironment(setup, brokers.single, brokers.cluster, `bench-${ctx.runId}-${phase}`),
-  );
+  const stack = await startServices(ctx, phase, names, setupEnvironment(setup, brokers.single, brokers.cluster));
   try {
     const full = await withCpu(ctx, phase, () =>
       loadWithTimeline(stack, {
@@ -169,12 +152,7 @@ async function measureDedup(
   await truncateData(ctx);
   const phase = 'dedup';
   const names = phaseNames(ctx, phase);
-  const stack = await startServices(
-    ctx,
-    phase,
-    names,
-    setupEnvironment('singleIds', brokers.single, brokers.cluster, `bench-${ctx.runId}-${phase}`),
-  );
+  const stack = await startServices(ctx, phase, names, setupEnvironment('singleIds', brokers.single, brokers.cluster));
   try {
     const paced = await loadWithTimeline(stack, {
       url: stack.receiver!.baseUrl,

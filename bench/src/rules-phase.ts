@@ -202,10 +202,6 @@ async function runRound(
         .map((s) => s.env)
         .filter((name) => name !== 'PROCESSOR_RULES'),
     ),
-    // the topics PhaseNames does not name: the round's own, so no stored rule set overrides the file's
-    KAFKA_ALARMS_TOPIC: `${base}.alarms`,
-    KAFKA_RULES_TOPIC: `${base}.rules`,
-    KAFKA_LOGS_TOPIC: `${base}.logs`,
     METRICS_CONFIG_FILE: configFile,
   };
   const p = serviceProcess('processor', `rules${index}-${set}-processor`, await freePort(), env, ctx.logDir);

@@ -27,6 +27,9 @@ describe('service-environment', () => {
       SAVER_GROUP_ID: 'bench-x-e2e-saver',
       REDIS_KEY_PREFIX: 'bench-x-e2e:',
       DATABASE_URL: 'postgres://h/metrics_bench',
+      KAFKA_ALARMS_TOPIC: 'bench-x-e2e.alarms',
+      KAFKA_RULES_TOPIC: 'bench-x-e2e.rules',
+      KAFKA_LOGS_TOPIC: 'bench-x-e2e.logs',
     });
     expect(env.SAVER_BATCH_SIZE).toBeUndefined();
   });
@@ -36,12 +39,14 @@ describe('service-environment', () => {
       SAVER_BATCH_SIZE: '10000',
       LOG_LEVEL: 'info',
       KAFKA_READINGS_TOPIC: 'metrics.readings',
+      KAFKA_RULES_TOPIC: 'metrics.rules',
       DATABASE_URL: 'postgres://h/metrics',
     };
     const env = serviceEnvironment(names, 'postgres://h/metrics_bench', processEnv, SETTINGS);
     expect(env.SAVER_BATCH_SIZE).toBe('10000');
     expect(env.LOG_LEVEL).toBe('info');
     expect(env.KAFKA_READINGS_TOPIC).toBe('bench-x-e2e.readings');
+    expect(env.KAFKA_RULES_TOPIC).toBe('bench-x-e2e.rules');
     expect(env.DATABASE_URL).toBe('postgres://h/metrics_bench');
   });
 

@@ -28,6 +28,9 @@ export const MANAGED = [
   'KAFKA_READINGS_TOPIC',
   'KAFKA_EVENTS_TOPIC',
   'KAFKA_DEAD_LETTER_TOPIC',
+  'KAFKA_ALARMS_TOPIC',
+  'KAFKA_RULES_TOPIC',
+  'KAFKA_LOGS_TOPIC',
   'PROCESSOR_GROUP_ID',
   'SAVER_GROUP_ID',
   'REDIS_KEY_PREFIX',
@@ -48,11 +51,17 @@ export function serviceEnvironment(
   settingEnvNames: readonly string[],
 ): Record<string, string> {
   const env: Record<string, string> = {};
+  const topicBase = names.eventsTopic.replace(/\.events$/, '');
   for (const [name, s] of Object.entries(BENCH_SETTINGS)) env[name] = processEnv[name] || s.value;
   Object.assign(env, {
     KAFKA_READINGS_TOPIC: names.readingsTopic,
     KAFKA_EVENTS_TOPIC: names.eventsTopic,
     KAFKA_DEAD_LETTER_TOPIC: names.deadLetterTopic,
+    // the other topics beside the phase's events topic: a rule set stored on the shared rules topic
+    // (by `make run`) would otherwise change what a bench processor counts
+    KAFKA_ALARMS_TOPIC: `${topicBase}.alarms`,
+    KAFKA_RULES_TOPIC: `${topicBase}.rules`,
+    KAFKA_LOGS_TOPIC: `${topicBase}.logs`,
     PROCESSOR_GROUP_ID: names.processorGroup,
     SAVER_GROUP_ID: names.saverGroup,
     REDIS_KEY_PREFIX: names.redisKeyPrefix,
