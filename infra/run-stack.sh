@@ -72,14 +72,18 @@ done
 echo "stack: started ${services[*]} (receiver :${RECEIVER_PORT:-8080}, assessor :${ASSESSOR_PORT:-8081}, Alertmanager ${ALERTMANAGER_URL:-off}); Ctrl-C or \`make stop\` stops them" >&2
 
 # The dashboard's login link, as Jupyter prints its own: once the assessor answers (its first start
-# generates the admin token into the state folder, mode 0600; METRICS_ADMIN_TOKEN replaces it). On the
-# terminal only: the token never goes into a service's log.
+# generates the admin token into the state folder, mode 0600; METRICS_ADMIN_TOKEN replaces it). With
+# the token only when stderr is a terminal: `make run > stack.log 2>&1` must not write it into a file.
 (
   port=${ASSESSOR_PORT:-8081}
   for _ in $(seq 1200); do
     if (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ -n ${METRICS_ADMIN_TOKEN:-} || -s $state_dir/admin-token ]]; then
-      token=${METRICS_ADMIN_TOKEN:-$(<"$state_dir/admin-token")}
-      echo "stack: dashboard (admin) http://127.0.0.1:$port/?token=$token" >&2
+      if [[ -t 2 ]]; then
+        token=${METRICS_ADMIN_TOKEN:-$(<"$state_dir/admin-token")}
+        echo "stack: dashboard (admin) http://127.0.0.1:$port/?token=$token" >&2
+      else
+        echo "stack: dashboard http://127.0.0.1:$port/ (output is not a terminal, so no token here: the admin token is in $state_dir/admin-token, or make one with \`make token\`)" >&2
+      fi
       exit 0
     fi
     sleep 0.1
