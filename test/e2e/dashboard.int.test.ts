@@ -110,6 +110,7 @@ describe('the dashboard in Chromium', () => {
     await browser?.close();
     if (stack) {
       await stack.pool.query(`DELETE FROM sensor_metrics WHERE sensor_id LIKE $1`, [`xss-${run}%`]);
+      await stack.pool.query(`DELETE FROM sensor_metrics WHERE sensor_id LIKE $1`, [`many-${run}%`]);
       await stack.pool.query(`DELETE FROM events WHERE id LIKE $1`, [`xss-${run}%`]);
       await stack.stop();
     }
@@ -252,6 +253,68 @@ describe('the dashboard in Chromium', () => {
     await p.locator('.plot[data-metric="temperature"][data-points]').waitFor({ timeout: 8_000 });
     expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await screenshot(p, 'sensor-phone-dark');
+    await expectClean(p, watch);
+  });
+
+  it('when the user searches by id among thousands of sensors, then the server finds them by prefix and only matches are listed, paged', async () => {
+    // 3,000 sensors, as the saver keeps them (one row per sensor and metric), straight into PostgreSQL;
+    // `_` in the ids and in the search is a plain character
+    const many = `many-${run}`;
+    const ids = Array.from({ length: 3000 }, (_, i) => `${many}-${String(i).padStart(4, '0')}${i % 2 ? '' : '_e'}`);
+    await stack.pool.query(
+      `INSERT INTO sensor_metrics (sensor_id, metric, first_at, last_at, last_value, count)
+       SELECT id, 'temperature', $2, $2, 21, 1 FROM unnest($1::text[]) AS id`,
+      [ids, new Date(base)],
+    );
+    const listed = (p: Page) => p.locator('.sensor-list a.sensor').allTextContents();
+    const { page: p, watch } = await page();
+    await p.goto(url('#/sensors'));
+    await p.locator('.sensor-list[aria-busy="false"]').waitFor();
+    const search = p.getByRole('searchbox', { name: 'Search by id' });
+
+    // 0100-0199: 100 matches, two pages of 50
+    const hundred = ids.filter((id) => id.startsWith(`${many}-01`));
+    await search.fill(`${many}-01`);
+    const first = await waitFor(
+      async () => {
+        const shown = await listed(p);
+        return shown.length === 50 && shown[0] === hundred[0] && shown;
+      },
+      { what: 'the first page of matches' },
+    );
+    expect(first).toEqual(hundred.slice(0, 50));
+    await screenshot(p, 'sensors-search');
+    await p.getByRole('button', { name: 'Next page' }).click();
+    const second = await waitFor(
+      async () => {
+        const shown = await listed(p);
+        return shown[0] === hundred[50] && shown;
+      },
+      { what: 'the second page of matches' },
+    );
+    expect(second).toEqual(hundred.slice(50));
+    expect(await p.getByRole('button', { name: 'Next page' }).count()).toBe(0);
+
+    // a narrower search starts again from its first page; `_` matches only itself
+    await search.fill(`${many}-017`);
+    await waitFor(async () => (await listed(p)).length === 10, { what: 'the ten sensors of 0170-0179' });
+    expect(await listed(p)).toEqual(ids.filter((id) => id.startsWith(`${many}-017`)));
+    await search.fill(`${many}-0170_`);
+    await waitFor(async () => (await listed(p)).length === 1, { what: 'the one sensor of 0170_' });
+    expect(await listed(p)).toEqual([`${many}-0170_e`]);
+    await search.fill(`${many}-0171_`);
+    await p
+      .locator('.notice-empty')
+      .filter({ hasText: `No sensor id starts with “${many}-0171_”.` })
+      .waitFor();
+    expect(await listed(p)).toEqual([]);
+
+    // every search went to the server as prefix, a page of 50 at a time: the list was never read whole
+    const searches = watch.requests.filter((r) => r.startsWith('/api/v1/sensors?') && r.includes('prefix='));
+    expect(searches.length).toBeGreaterThanOrEqual(5);
+    expect(
+      watch.requests.filter((r) => r.startsWith('/api/v1/sensors?') && /limit=(\d+)/.exec(r)?.[1] !== '50'),
+    ).toEqual([]);
     await expectClean(p, watch);
   });
 
