@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPM ?= npm
 ARGS ?=
 
-.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard bench-stream bench-logs simulate agent token clean
+.PHONY: help install build lint unit integration test test_run run stop infra-up infra-down infra-cluster-up infra-cluster-down fault fault-cluster bench bench-dashboard bench-stream bench-logs bench-delivery simulate agent token clean
 
 help: ## list the targets
 	@grep -E '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -69,17 +69,21 @@ fault-cluster: build infra-up ## the fault suite on a 3-broker Kafka and a Redis
 test_run: build ## the integration tester against a running stack (ARGS="-t full,batch" selects tests)
 	node dist/tester/src/cli.js $(ARGS)
 
-bench: build infra-up ## throughput and latency on this machine; report in bench/reports/latest.md (BENCH_QUICK=1: a smoke run of about a minute)
+bench: build infra-up infra-cluster-up ## throughput and latency on this machine; reports in bench/reports/ (latest.md, dashboard, stream, logs, delivery; BENCH_QUICK=1: a smoke run into .run/bench/)
 	node dist/bench/src/bench.js
 	node dist/bench/src/dashboard-bench.js
 	node dist/bench/src/stream-bench.js
 	node dist/bench/src/logs-bench.js
+	node dist/bench/src/delivery-bench.js
 
 bench-stream: build infra-up ## the live stream: 100 open streams at 5,000 readings/s, stream latency p99 and the assessor's memory; report in bench/reports/stream.md
 	node dist/bench/src/stream-bench.js
 
 bench-logs: build infra-up ## log lines: receiver alone, end to end (target 20,000 lines/s stored), the saver's statement without Kafka, word search over 1,000,000 lines; report in bench/reports/logs.md
 	node dist/bench/src/logs-bench.js
+
+bench-delivery: build infra-up infra-cluster-up ## end to end with client ids vs without, the 3-broker cluster vs one broker, the dedup window's Redis memory; report in bench/reports/delivery.md
+	node dist/bench/src/delivery-bench.js
 
 bench-dashboard: build infra-up ## the dashboard in Chromium: first load, 30-day chart, statistics request, JS size; report in bench/reports/dashboard.md
 	node dist/bench/src/dashboard-bench.js
