@@ -4,7 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { createKafka, createLogger, createPool, loadConfig } from '../../shared/src';
+import { createLogger, createPool, loadConfig } from '../../shared/src';
+import { deleteTopicsOf, runBenchScript } from './bench-cleanup';
 import { prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import { describeAuthCost, measureAuthCost } from './auth-phase';
@@ -41,27 +42,8 @@ export async function main(): Promise<number> {
   } finally {
     await stop();
     await pool.end();
-    const admin = createKafka(config.kafka, 'auth-bench', logger).admin();
-    try {
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`bench-${runId}-`));
-      if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
-    } catch (err) {
-      logger.warn({ err }, 'could not delete the topics');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await deleteTopicsOf(config.kafka, 'auth-bench', `bench-${runId}-`, logger);
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`auth bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBenchScript('auth bench', main);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import pino from 'pino';
 import { createKafka, createLogger, createPool, describeSettings, loadConfig } from '../../shared/src';
+import { deleteGroups, deleteRedisKeys, deleteTopics, runBenchScript } from './bench-cleanup';
 import { type BenchContext, pidGroups, withCpu } from './bench-context';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
@@ -63,27 +64,12 @@ async function cleanUp(ctx: BenchContext): Promise<void> {
   await Promise.all([...ctx.running].map((p) => p.stop().catch(() => undefined)));
   ctx.running.clear();
   const prefix = `bench-${ctx.runId}-`;
-  try {
-    const groups = (await ctx.admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-    if (groups.length) await ctx.admin.deleteGroups(groups);
-  } catch (err) {
-    ctx.logger.warn({ err }, 'could not delete the consumer groups');
-  }
-  try {
-    const topics = (await ctx.admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length) await ctx.admin.deleteTopics({ topics, timeout: 30_000 });
-  } catch (err) {
-    ctx.logger.warn({ err }, 'could not delete the topics');
-  }
+  await deleteGroups(ctx.admin, prefix, ctx.logger);
+  await deleteTopics(ctx.admin, prefix, ctx.logger);
   const redis = new Redis(ctx.config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteRedisKeys(redis, prefix, ctx.logger);
   } catch (err) {
     ctx.logger.warn({ err }, 'could not delete the Redis keys');
   } finally {
@@ -335,14 +321,4 @@ export async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBenchScript('bench', main);

@@ -24,6 +24,7 @@ import {
   stopStack,
   withCpu,
 } from './bench-context';
+import { deleteGroups, deleteRedisKeys, deleteTopics, runBenchScript } from './bench-cleanup';
 import { prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import { createCpuMeter } from './cpu-meter';
@@ -211,25 +212,10 @@ async function cleanUp(ctx: BenchContext, admins: Admin[], redis: Redis): Promis
   ctx.running.clear();
   const prefix = `bench-${ctx.runId}-`;
   for (const admin of admins) {
-    try {
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-      if (groups.length) await admin.deleteGroups(groups);
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-      if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
-    } catch (err) {
-      ctx.logger.warn({ err }, 'could not delete the topics or groups');
-    }
+    await deleteGroups(admin, prefix, ctx.logger);
+    await deleteTopics(admin, prefix, ctx.logger);
   }
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch (err) {
-    ctx.logger.warn({ err }, 'could not delete the Redis keys');
-  }
+  await deleteRedisKeys(redis, prefix, ctx.logger);
 }
 
 function renderReport(
@@ -378,16 +364,4 @@ export async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(
-        `delivery bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBenchScript('delivery bench', main);

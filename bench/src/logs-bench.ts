@@ -20,7 +20,8 @@ import type { Pool } from 'pg';
 import { queryLogs } from '../../assessor/src/logs-store';
 import { createClient } from '../../client/src';
 import { writeLogLines } from '../../saver/src/log-writer';
-import { createKafka, createLogger, createPool, describeSettings, loadConfig, type LogLine } from '../../shared/src';
+import { createLogger, createPool, describeSettings, loadConfig, type LogLine } from '../../shared/src';
+import { deleteTopicsOf, runBenchScript } from './bench-cleanup';
 import { databaseUrl as onDatabase, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import { median } from './client-phase';
@@ -297,27 +298,8 @@ export async function main(): Promise<number> {
   } finally {
     await stop();
     await pool.end().catch(() => undefined);
-    const admin = createKafka(config.kafka, 'logs-bench', logger).admin();
-    try {
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`bench-${runId}-`));
-      if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
-    } catch (err) {
-      logger.warn({ err }, 'could not delete the topics');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await deleteTopicsOf(config.kafka, 'logs-bench', `bench-${runId}-`, logger);
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`logs bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBenchScript('logs bench', main);

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createKafka, createLogger, loadConfig } from '../../shared/src';
+import { createLogger, loadConfig } from '../../shared/src';
+import { deleteTopicsOf, runBenchScript } from './bench-cleanup';
 import { databaseUrl as onDatabase, prepareBenchDatabase } from './bench-database';
 import { benchPlan } from './bench-plan';
 import { repoRoot, type ServiceProcess } from './service-process';
@@ -63,27 +64,8 @@ export async function main(): Promise<number> {
     return 0;
   } finally {
     await stop();
-    const admin = createKafka(config.kafka, 'stream-bench', logger).admin();
-    try {
-      await admin.connect();
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`bench-${runId}-`));
-      if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
-    } catch (err) {
-      logger.warn({ err }, 'could not delete the topics');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await deleteTopicsOf(config.kafka, 'stream-bench', `bench-${runId}-`, logger);
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`stream bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runBenchScript('stream bench', main);
