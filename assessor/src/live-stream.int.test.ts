@@ -274,6 +274,65 @@ describe('live stream on a real broker', () => {
     ]);
   });
 
+  it("when the stream consumer's group rebalances (a member comes and goes), then no reading is missed or repeated", async () => {
+    // 30 sensors: the second member holds some of the readings partitions, so some of them post there
+    const sensors = Array.from({ length: 30 }, (_, i) => uniqueName(`rb${i}`));
+    const stream = await open(`?${sensors.map((s) => `sensorId=${s}`).join('&')}`);
+    let value = 0;
+    const postRound = async () => {
+      const res = await request(receiver)
+        .post('/api/v1/measurements')
+        .send(sensors.map((sensorId) => ({ sensorId, temperature: ++value })));
+      expect(res.status).toBe(200);
+    };
+    const topics = [config.kafka.readingsTopic, config.kafka.eventsTopic, config.kafka.alarmsTopic];
+    await postRound();
+    await stream.until((ms) => ms.length >= 30, 'the first round');
+
+    // a second member of the stream's own group takes some partitions and forwards nothing
+    const seenByIntruder = new Set<string>();
+    const intruder = kafka.consumer({ groupId: assessor.source.groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
+    const intruderJoined = new Promise<void>((resolve) => intruder.on(intruder.events.GROUP_JOIN, () => resolve()));
+    await intruder.connect();
+    await intruder.subscribe({ topics, fromBeginning: false });
+    await intruder.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages)
+          if (batch.topic === config.kafka.readingsTopic) seenByIntruder.add(String(m.key));
+      },
+    });
+    await intruderJoined;
+    await postRound();
+    // what the intruder got of the second round is what the stream must not lose
+    await waitFor(() => sensors.some((s) => seenByIntruder.has(s)), {
+      what: 'second-round readings on the other member',
+    });
+    await intruder.disconnect();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const { groups } = await admin.describeGroups([assessor.source.groupId]);
+          return groups[0]?.state === 'Stable' && groups[0].members.length === 1;
+        },
+        { what: 'the stream consumer alone in its group again', timeoutMs: 30_000, intervalMs: 100 },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    // a last round after the third: readings of one partition come in order, so a repeat of the
+    // second round would come before this round's reading of the same partition
+    await postRound();
+    await postRound();
+    await stream.until((ms) => ms.length >= 120, 'all four rounds', 20_000);
+    expect(stream.messages.map((m) => m.data.value as number).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    );
+  }, 60_000);
+
   it('when events and alarm transitions come, then they go to the streams of their sensor and to those selecting none', async () => {
     const [a, b] = [uniqueName('a'), uniqueName('b')];
     const onlyA = await open(`?sensorId=${a}`);

@@ -1,8 +1,15 @@
 // Where the live stream's messages come from: a Kafka consumer of this assessor instance alone, on the
 // readings, events and alarms topics. Its group id is unique to the instance (prefix, host, pid and a
 // random part), so every instance gets every partition and thus every update it may have to forward;
-// a new group has no committed offsets, so it starts at the latest ones, and it never commits (a
-// restarted instance starts at the latest again: the stream is "from now on", history is the API's).
+// it never commits: the stream is "from now on", history is the API's, and a restarted instance
+// starts at the latest offsets again.
+//
+// Within one instance, though, "from now on" must hold across rebalances and consumer restarts. A
+// group without committed offsets resolves each partition it is given to the latest offset again, so
+// a rejoin (a broker restart, a missed heartbeat, a crash kafkajs restarts) would skip what was
+// produced meanwhile. The source therefore keeps its own position of every partition: the high
+// watermarks read before its first consumer starts, then the offset after the last message handled;
+// on each group join it seeks the assigned partitions there.
 // A reading is on the readings topic when the receiver answers 200, so it reaches the stream one
 // fetch later (at most 100 ms when the topic is idle), whether or not the saver has stored it yet.
 //
@@ -68,6 +75,9 @@ export function createStreamSource(deps: {
   let running: Promise<void> | undefined;
   let markReady: () => void = () => undefined;
   let readyPromise = new Promise<void>((resolve) => (markReady = resolve));
+  /** next offset to hand on, per "topic:partition": this instance's own, never committed */
+  const positions = new Map<string, string>();
+  const topics = [config.readingsTopic, config.eventsTopic, config.alarmsTopic];
 
   // a message that fails is left out, never retried: a retried batch would repeat its messages on the streams
   const leftOut = (kind: string, err: unknown) => {
@@ -77,6 +87,8 @@ export function createStreamSource(deps: {
 
   const eachBatch = async ({ batch }: EachBatchPayload) => {
     const topic = batch.topic;
+    const last = batch.messages.at(-1);
+    if (last) positions.set(`${topic}:${batch.partition}`, (BigInt(last.offset) + 1n).toString());
     let handled = 0;
     for (const message of batch.messages) {
       // a fetch may hold thousands of messages: let the sockets drain (and other requests run) meanwhile
@@ -114,6 +126,12 @@ export function createStreamSource(deps: {
     await admin.connect();
     try {
       await ensurePipelineTopics(admin, config, logger);
+      // the first consumer starts where the topics end now; later ones where the last one stopped
+      for (const topic of topics) {
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+          if (!positions.has(`${topic}:${partition}`)) positions.set(`${topic}:${partition}`, high);
+        }
+      }
     } finally {
       await admin.disconnect();
     }
@@ -121,7 +139,14 @@ export function createStreamSource(deps: {
     consumer = c;
     let joined = false;
     const gone = new Promise<void>((resolve) => (wake = resolve));
-    c.on(c.events.GROUP_JOIN, () => {
+    c.on(c.events.GROUP_JOIN, ({ payload }) => {
+      // seeks are applied by the next fetch, before the FETCH event that marks the source ready
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        for (const partition of partitions) {
+          const offset = positions.get(`${topic}:${partition}`);
+          if (offset !== undefined) c.seek({ topic, partition, offset });
+        }
+      }
       joined = true;
     });
     c.on(c.events.FETCH, () => {
@@ -136,7 +161,7 @@ export function createStreamSource(deps: {
       wake();
     });
     await c.connect();
-    await c.subscribe({ topics: [config.readingsTopic, config.eventsTopic, config.alarmsTopic], fromBeginning: false });
+    await c.subscribe({ topics, fromBeginning: false });
     await c.run({ autoCommit: false, eachBatch });
     logger.info('stream consumer running');
     if (!stopping) await gone;
@@ -160,7 +185,7 @@ export function createStreamSource(deps: {
           } catch (err) {
             if (!stopping) logger.error({ err }, 'stream consumer failed');
           }
-          // a consumer that crashed for good: the next one starts at the latest offsets again
+          // a consumer that crashed for good: the next one seeks to the positions kept above
           readyPromise = new Promise<void>((resolve) => (markReady = resolve));
           await consumer?.disconnect().catch(() => undefined);
         }
