@@ -10,6 +10,7 @@ import {
   migrateWhenReady,
   runService,
   startStatusServer,
+  untilKafkaAnswers,
   watchConsumer,
 } from '../../shared/src';
 import { createNotifierFromConfig } from './notifier';
@@ -29,7 +30,12 @@ runService(logger, lifecycle, async () => {
 
   const { kafka, admin } = await connectKafka(config.kafka, 'notifier', logger, lifecycle);
   const producer = await connectProducer(kafka, lifecycle, logger);
-  const metadata = await admin.fetchTopicMetadata({ topics: [config.kafka.alarmsTopic] });
+  const metadata = await untilKafkaAnswers(
+    'read the alarms topic',
+    () => admin.fetchTopicMetadata({ topics: [config.kafka.alarmsTopic] }),
+    logger,
+    lifecycle,
+  );
   const alarmsPartitions = metadata.topics[0].partitions.length;
 
   const registry = createRegistry('notifier');
@@ -63,5 +69,5 @@ runService(logger, lifecycle, async () => {
 
   // Registered last, so stopped first: finish the POSTs in flight, commit, leave the groups.
   lifecycle.onShutdown('kafka consumers', () => notifier.stop());
-  await notifier.start();
+  await untilKafkaAnswers('subscribe the targets', () => notifier.start(), logger, lifecycle);
 });

@@ -10,6 +10,7 @@ import {
   loadConfig,
   runService,
   startStatusServer,
+  untilKafkaAnswers,
   watchConsumer,
 } from '../../shared/src';
 import { createProcessorFromConfig } from './processor';
@@ -53,8 +54,8 @@ runService(logger, lifecycle, async () => {
     metrics: createProcessorMetrics(registry),
     logger,
   });
-  await consumer.connect();
   // Registered last, so stopped first: finish the batch in hand, commit, leave the group.
   lifecycle.onShutdown('kafka consumer', () => processor.stop());
-  await processor.start();
+  await untilKafkaAnswers('connect the consumer', () => consumer.connect(), logger, lifecycle);
+  await untilKafkaAnswers('subscribe the rules and the readings', () => processor.start(), logger, lifecycle);
 });

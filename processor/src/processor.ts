@@ -196,8 +196,9 @@ export function createProcessor(deps: ProcessorDeps) {
     ruleBook: () => book,
     /** one silence sweep now (tests; the timer runs them every silenceSweepMs) */
     sweepNow: () => (sweeping ??= sweep().finally(() => (sweeping = undefined))),
+    // Safe to call again after a failure (main.ts retries it while Kafka does not answer).
     async start(): Promise<void> {
-      if (deps.rulesTopic && deps.kafka) {
+      if (deps.rulesTopic && deps.kafka && !subscription) {
         subscription = await subscribeRuleSets({
           kafka: deps.kafka,
           topic: deps.rulesTopic,
@@ -209,10 +210,10 @@ export function createProcessor(deps: ProcessorDeps) {
             metrics.ruleSetVersion.set(next.version);
           },
         });
-        await subscription.ready;
       }
+      await subscription?.ready;
       const period = deps.silenceSweepMs ?? 5000;
-      sweepTimer = setInterval(() => {
+      sweepTimer ??= setInterval(() => {
         sweeping ??= sweep().finally(() => (sweeping = undefined));
       }, period);
       sweepTimer.unref();

@@ -11,6 +11,7 @@ import {
   migrateWhenReady,
   runService,
   startStatusServer,
+  untilKafkaAnswers,
   watchConsumer,
 } from '../../shared/src';
 import { createLogSaverFromConfig, logsGroupId } from './log-saver';
@@ -61,10 +62,14 @@ runService(logger, lifecycle, async () => {
   const metrics = createSaverMetrics(registry);
   const saver = createSaverFromConfig(config, { consumer, producer, pool, metrics, logger });
   const logSaver = createLogSaverFromConfig(config, { consumer: logsConsumer, producer, pool, metrics, logger });
-  await consumer.connect();
-  await logsConsumer.connect();
   lifecycle.onShutdown('kafka consumer', () => saver.stop());
   lifecycle.onShutdown('kafka logs consumer', () => logSaver.stop());
-  await saver.start();
-  await logSaver.start();
+  await untilKafkaAnswers(
+    'connect the consumers',
+    () => Promise.all([consumer.connect(), logsConsumer.connect()]),
+    logger,
+    lifecycle,
+  );
+  await untilKafkaAnswers('subscribe the consumer', () => saver.start(), logger, lifecycle);
+  await untilKafkaAnswers('subscribe the logs consumer', () => logSaver.start(), logger, lifecycle);
 });

@@ -15,6 +15,27 @@ import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import { retryUntilDone } from './retry';
 
+/**
+ * Runs a start-up step that needs Kafka until it succeeds, waiting while Kafka does not answer.
+ * kafkajs gives up on a connection after its own retries (about 20 s): a service started during a
+ * longer outage (a broker restarting under load, a cluster still electing) would exit 1, and with no
+ * supervisor to start it again it would stay down. Shutdown ends the wait (the step's error is thrown).
+ */
+export function untilKafkaAnswers<T>(
+  what: string,
+  step: () => Promise<T>,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<T> {
+  return retryUntilDone(step, {
+    initialMs: 500,
+    isRetryable: isDependencyDown,
+    shouldContinue: () => !lifecycle.stopping,
+    onRetry: (err, attempt, waitMs) =>
+      logger.warn({ err: (err as Error).message, attempt, waitMs, step: what }, 'Kafka unavailable; retrying'),
+  });
+}
+
 /** A Kafka client and a connected admin (used for /ready), with the pipeline's topics ensured. */
 export async function connectKafka(
   config: KafkaConfig,
@@ -24,16 +45,23 @@ export async function connectKafka(
 ): Promise<{ kafka: Kafka; admin: Admin }> {
   const kafka = createKafka(config, service, logger);
   const admin = kafka.admin();
-  await admin.connect();
   lifecycle.onShutdown('kafka admin', () => admin.disconnect());
-  await ensurePipelineTopics(admin, config, logger);
+  await untilKafkaAnswers(
+    'connect and ensure the topics',
+    async () => {
+      await admin.connect();
+      await ensurePipelineTopics(admin, config, logger);
+    },
+    logger,
+    lifecycle,
+  );
   return { kafka, admin };
 }
 
-export async function connectProducer(kafka: Kafka, lifecycle: Lifecycle, logger?: Logger): Promise<Producer> {
+export async function connectProducer(kafka: Kafka, lifecycle: Lifecycle, logger: Logger): Promise<Producer> {
   const producer = createProducer(kafka, {}, logger);
-  await producer.connect();
   lifecycle.onShutdown('kafka producer', () => producer.disconnect());
+  await untilKafkaAnswers('connect the producer', () => producer.connect(), logger, lifecycle);
   return producer;
 }
 
