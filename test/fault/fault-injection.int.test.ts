@@ -9,7 +9,7 @@
 // `make test` runs a short form (FAULT_DURATION_S=40); `make fault` a long one; `make fault-cluster`
 // (FAULT_CLUSTER=1) the same on a 3-broker Kafka and a Redis Cluster, skipped with the reason when
 // they are not running. FAULT_SEED replays a run's decisions.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -281,11 +281,23 @@ suite(`fault injection (${clusterForm ? 'cluster: 3 Kafka brokers, Redis Cluster
         ...receiverExits,
         ...(await Promise.all([...processors, ...savers].map(async (p) => [p.name, await p.stop()]))),
       ];
-      expect(exits).toEqual(processes.map((p) => [p.name, 0]));
+      // a process that exited on its own during the run shows here too: its last fatal lines say why
+      const why = exits
+        .filter(([, code]) => code !== 0)
+        .map(([name]) => `${name}: ${lastFatalLines(processes.find((p) => p.name === name)!.logFile)}`);
+      expect({ exits, why }).toEqual({ exits: processes.map((p) => [p.name, 0]), why: [] });
     },
     (durationS + 600) * 1000,
   );
 });
+
+/** The fatal and error lines at the end of a service's log, for a failure message. */
+function lastFatalLines(logFile: string): string {
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => /"level":"(fatal|error)"/.test(l));
+  return lines.slice(-3).join('\n') || `(no fatal or error line in ${logFile})`;
+}
 
 function summary(
   report: { form: string; faultsByKind: Record<string, number>; requests: number; statuses: Record<string, number> } & {
