@@ -278,6 +278,9 @@ signal_nodes() {
 }
 
 stop() {
+  # under the lock, as start: a start meanwhile would find our dying broker "running", wait on it and
+  # remove its pid file when it exits, leaving the broker it then starts without one
+  lock
   local n any=false
   for n in $(all_nodes); do
     if running_pid "$n" >/dev/null; then any=true; fi
@@ -327,10 +330,12 @@ case ${1:-} in
   wipe) stop && rm -rf "$state_dir"/data "$state_dir"/node-* "$state_dir"/cluster-id && log "data removed" ;;
   kill-node)
     check_node "${2:-}"
+    lock
     if signal_nodes KILL "$2"; then log "node $2 killed"; else log "node $2 was not running"; fi
     ;;
   stop-node)
     check_node "${2:-}"
+    lock
     if signal_nodes TERM "$2"; then log "node $2 stopped"; else log "node $2 was not running"; fi
     ;;
   start-node)
