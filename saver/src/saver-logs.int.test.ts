@@ -9,10 +9,11 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { createApp as createAssessorApp } from '../../assessor/src/app';
+import { logsStatement } from '../../assessor/src/logs-store';
 import { createApp as createReceiverApp } from '../../receiver/src/app';
 import { createLogPublisher } from '../../receiver/src/log-publisher';
 import { createReceiverMetrics } from '../../receiver/src/receiver-metrics';
-import { createPool, createProducer, logCodec } from '../../shared/src';
+import { createPool, createProducer, logCodec, withTransaction } from '../../shared/src';
 import { testConfig, waitFor } from '../../test/helpers';
 import { kafkaWithTopics, silentLogger } from '../../test/kafka';
 import { type Running, startLogSaver } from '../../test/services';
@@ -118,6 +119,16 @@ describe('log lines from the receiver to the assessor', () => {
       true,
     );
 
+    // every sensor's lines from a level up (the partial index of that level): only that level, newest first
+    const critical = await list(`/api/v1/logs?level=critical&from=${base}&to=${base + 300_000}&limit=1000`);
+    expect(critical.logs.every((l) => l.level === 'critical')).toBe(true);
+    expect(critical.logs.filter((l) => l.sensorId === sensor).map((l) => l.id)).toEqual(
+      lines
+        .filter((l) => l.level === 'critical')
+        .map((l) => `c/${sensor}/${l.id}`)
+        .reverse(),
+    );
+
     // words, whatever their case, not substrings
     const full = await list(`/api/v1/logs?sensorId=${sensor}&q=${encodeURIComponent('full disk')}`);
     expect(full.logs.map((l) => l.id)).toEqual([`c/${sensor}/l-7`]);
@@ -127,6 +138,22 @@ describe('log lines from the receiver to the assessor', () => {
 
     const ranged = await list(`/api/v1/sensors/${sensor}/logs?from=${base + 10_000}&to=${base + 20_000}&limit=1000`);
     expect(ranged.logs).toHaveLength(10);
+  });
+
+  it("when every sensor's lines are asked from warning, error or critical up, then the query can read that level's partial index", async () => {
+    const indexes = { 30: 'logs_warning_at', 40: 'logs_error_at', 50: 'logs_critical_at' } as const;
+    for (const [rank, index] of Object.entries(indexes)) {
+      const { sql, values } = logsStatement({ minLevel: Number(rank), limit: 101 });
+      // the test table is small: fresh statistics and no sequential scan, so the plan shows the index
+      // the query reads, not what a few rows make cheapest
+      const plan = await withTransaction(pool, async (client) => {
+        await client.query('ANALYZE logs');
+        await client.query('SET LOCAL enable_seqscan = off');
+        const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, values);
+        return JSON.stringify(rows[0]['QUERY PLAN']);
+      });
+      expect(plan).toContain(`"Index Name":"${index}"`);
+    }
   });
 
   it('when a value on the logs topic is not a log line, then it is dead-lettered and the next line is stored', async () => {

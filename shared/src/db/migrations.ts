@@ -186,4 +186,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sensor_metrics_sensor_id_c ON sensor_metrics (sensor_id COLLATE "C");
     `,
   },
+  {
+    version: 8,
+    name: 'cheaper log indexes',
+    sql: `
+      -- The log-line insert was the end-to-end bottleneck (the saver waits on PostgreSQL; make
+      -- bench-logs), and each line paid for five indexes. Two of them cost less now:
+      -- * logs_level_at (level, at, id) was paid by every line, yet could not even give a
+      --   "level >= x" filter its rows newest first (a range over level first means a sort). Partial
+      --   indexes in (at, id) order for warning, error and critical and above do: a query's minimum
+      --   level picks the one that holds exactly its rows, and only those rarer lines pay for them.
+      --   Below warning, nearly every line matches and logs_at with a filter serves.
+      -- * logs_tsv gets a 32 MB pending list (4 MB by default): new words are merged into the index in
+      --   bulk when the list is full, and a merge costs less per entry the more it sorts at once.
+      --   Searches read the pending list in full; bench-logs measures them with it full.
+      -- Measured on 400,000 lines inserted 5,000 a statement, interleaved runs: 14% less time.
+      DROP INDEX logs_level_at;
+      CREATE INDEX logs_warning_at ON logs (at DESC, id DESC) WHERE level >= 30;
+      CREATE INDEX logs_error_at ON logs (at DESC, id DESC) WHERE level >= 40;
+      CREATE INDEX logs_critical_at ON logs (at DESC, id DESC) WHERE level >= 50;
+      ALTER INDEX logs_tsv SET (gin_pending_list_limit = 32768);
+    `,
+  },
 ];
