@@ -2,7 +2,7 @@
 // first and keyset-paged on (raised_at, id) like the index alarms_raised; one alarm by id; and the
 // acknowledgement, where the first ack wins. Parameterised only.
 import type { Pool } from 'pg';
-import { iso, withTransaction } from '../../shared/src';
+import { type AlarmsTableRow, iso, withTransaction } from '../../shared/src';
 import type { AlarmsQuery } from './alarm-params';
 import { type Acknowledgement, type AlarmRow, acknowledged } from './alarm-shapes';
 import { fromEpochUs, parameters } from './repository';
@@ -30,26 +30,9 @@ const COLUMNS = `id, sensor_id, rule, metric, type, severity, status, raised_at,
 /** Advisory lock class of acknowledgements (the second key is the alarm id's hash); distinct from the saver's. */
 const ACK_LOCK_CLASS = 7_264_003;
 
-interface AlarmDbRow {
-  id: string;
-  sensor_id: string;
-  rule: string;
-  metric: string | null;
-  type: string;
-  severity: string;
-  status: 'active' | 'cleared';
-  raised_at: Date;
+/** COLUMNS: the table's, with raised_at to the microsecond as text (the cursor) and version as a number */
+interface AlarmDbRow extends Omit<AlarmsTableRow, 'version'> {
   raised_at_us: string;
-  value: number | null;
-  peak: number | null;
-  events: number;
-  warnings: number;
-  last_warning_at: Date | null;
-  cleared_at: Date | null;
-  cleared_by: string | null;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-  comment: string | null;
   version: number;
 }
 

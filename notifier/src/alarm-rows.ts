@@ -2,36 +2,15 @@
 // for the re-send: the active ones a page at a time in the order of the partial index alarms_active,
 // and given ones by id.
 import type { Pool } from 'pg';
+import type { AlarmsTableRow } from '../../shared/src';
 import type { AlarmState } from './alarm-message';
-
-interface AlarmRow {
-  id: string;
-  sensor_id: string;
-  rule: string;
-  metric: string | null;
-  type: string;
-  severity: string;
-  status: 'active' | 'cleared';
-  raised_at: Date;
-  value: number | null;
-  peak: number | null;
-  events: number;
-  warnings: number;
-  last_warning_at: Date | null;
-  cleared_at: Date | null;
-  cleared_by: string | null;
-  acknowledged_at: Date | null;
-  acknowledged_by: string | null;
-  comment: string | null;
-  version: string;
-}
 
 const COLUMNS = `id, sensor_id, rule, metric, type, severity, status, raised_at, value, peak, events, warnings,
   last_warning_at, cleared_at, cleared_by, acknowledged_at, acknowledged_by, comment, version`;
 
 const ms = (time: Date | null) => (time === null ? null : time.getTime());
 
-export function alarmFromRow(row: AlarmRow): AlarmState {
+export function alarmFromRow(row: AlarmsTableRow): AlarmState {
   return {
     id: row.id,
     sensorId: row.sensor_id,
@@ -64,12 +43,12 @@ export interface Page {
 
 export async function activeAlarmsPage(pool: Pool, limit: number, after?: Page['next']): Promise<Page> {
   const { rows } = after
-    ? await pool.query<AlarmRow>(
+    ? await pool.query<AlarmsTableRow>(
         `SELECT ${COLUMNS} FROM alarms WHERE status = 'active' AND (raised_at, id) < ($1, $2)
          ORDER BY raised_at DESC, id DESC LIMIT $3`,
         [after.raisedAt, after.id, limit],
       )
-    : await pool.query<AlarmRow>(
+    : await pool.query<AlarmsTableRow>(
         `SELECT ${COLUMNS} FROM alarms WHERE status = 'active' ORDER BY raised_at DESC, id DESC LIMIT $1`,
         [limit],
       );
@@ -82,6 +61,6 @@ export async function activeAlarmsPage(pool: Pool, limit: number, after?: Page['
 
 export async function alarmsById(pool: Pool, ids: string[]): Promise<AlarmState[]> {
   if (ids.length === 0) return [];
-  const { rows } = await pool.query<AlarmRow>(`SELECT ${COLUMNS} FROM alarms WHERE id = ANY($1)`, [ids]);
+  const { rows } = await pool.query<AlarmsTableRow>(`SELECT ${COLUMNS} FROM alarms WHERE id = ANY($1)`, [ids]);
   return rows.map(alarmFromRow);
 }

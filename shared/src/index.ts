@@ -4,6 +4,7 @@ export * from './auth';
 export * from './codec';
 export * from './consumer-health';
 export * from './config';
+export type { AlarmsTableRow } from './db/alarms-table';
 export { migrate } from './db/migrate';
 export { MIGRATIONS, type Migration } from './db/migrations';
 export { createPool, withClient, withTransaction } from './db/pool';
