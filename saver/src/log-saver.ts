@@ -1,8 +1,15 @@
 // The saver's log lines: the logs topic, consumed by a consumer group of its own (SAVER_GROUP_ID plus
 // "-logs") so a burst of logs never delays readings, events and alarms, and written in batches shared
-// across partitions (group commit: SAVER_BATCH_SIZE rows or SAVER_FLUSH_MS). A partition's offsets are
-// committed only once the transaction holding its lines has committed; a PostgreSQL outage is retried
-// while heartbeating, and a value that is not a valid log line (shared/src/log-lines.ts) is dead-lettered.
+// across partitions (group commit: SAVER_BATCH_SIZE rows or SAVER_FLUSH_MS). A value that is not a
+// valid log line (shared/src/log-lines.ts) is dead-lettered; a PostgreSQL outage is retried.
+//
+// Pipelined, unlike the readings' saver: a batch is handed to the writer and the consumer fetches the
+// next one while PostgreSQL writes it (up to MAX_IN_FLIGHT_BYTES in hand). Waiting for each write
+// before the next fetch left PostgreSQL idle while the saver fetched and decoded, and the saver idle
+// while PostgreSQL wrote: the log saver then fell behind a receiver under load (make bench-logs). A
+// partition's offset is committed (by hand: autoCommit is off) only up to the end of its first batch
+// not written yet (commit-tracker.ts). Lines are idempotent on their id, so what a crash or a
+// rebalance leaves uncommitted comes again and is stored once.
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import {
@@ -16,6 +23,7 @@ import {
   type LogLine,
   retryUntilDone,
 } from '../../shared/src';
+import { createCommitTracker, partitionKey } from './commit-tracker';
 import { writeLogLines } from './log-writer';
 import type { SaverMetrics } from './saver-metrics';
 import { whileHeartbeating } from './while-heartbeating';
@@ -34,6 +42,9 @@ export interface LogSaverDeps {
   metrics: SaverMetrics;
   logger: Logger;
 }
+
+/** Bytes of log lines handed to the writer and not written yet beyond which the consumer waits (about four fetches). */
+export const MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 /** The consumer group of the log lines, derived from the saver's so every deployment (and test) has its own. */
 export const logsGroupId = (saverGroupId: string): string => `${saverGroupId}-logs`;
@@ -69,33 +80,104 @@ export function createLogSaver(deps: LogSaverDeps) {
     },
   });
 
+  const tracker = createCommitTracker();
+  /** writes handed over and not settled, with their bytes */
+  const inFlight = new Map<Promise<void>, number>();
+  let inFlightBytes = 0;
+  /**
+   * Offsets waiting to be committed, the latest of each partition. One commit request at a time, for
+   * all of them: a partition's committed offset only moves forward, and a burst of small writes makes
+   * one request, not one each.
+   */
+  const toCommit = new Map<string, { topic: string; partition: number; offset: string }>();
+  let commits: Promise<void> = Promise.resolve();
+  let committing = false;
+  const commit = (topic: string, partition: number, offset: string) => {
+    toCommit.set(partitionKey(topic, partition), { topic, partition, offset });
+    if (committing) return;
+    committing = true;
+    commits = (async () => {
+      while (toCommit.size > 0) {
+        const offsets = [...toCommit.values()];
+        toCommit.clear();
+        await consumer.commitOffsets(offsets).catch((err: unknown) =>
+          // a rebalance took the partitions (or Kafka is away): their lines come again and are stored once
+          logger.warn({ err: (err as Error).message, offsets }, 'log offsets not committed'),
+        );
+      }
+      committing = false;
+    })();
+  };
+  let activeBatches = 0;
+
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary } = payload;
+    const { batch, resolveOffset, heartbeat } = payload;
     if (batch.messages.length === 0) return;
-    const retry = (send: () => Promise<void>) => retryUntilDone(send, { shouldContinue: () => !stopping, heartbeat });
-    const decoded = await decodeOrDeadLetter(batch, decodeLogLine, deadLetters, retry);
-    const lines = decoded.map((d) => d.value);
-    const chunks: Promise<void>[] = [];
-    for (let i = 0; i < lines.length; i += deps.batchSize)
-      chunks.push(writes.publish(lines.slice(i, i + deps.batchSize)));
-    await whileHeartbeating(Promise.all(chunks), heartbeat);
-    resolveOffset(batch.messages[batch.messages.length - 1].offset);
-    await commitOffsetsIfNecessary();
-    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    activeBatches++;
+    try {
+      const retry = (send: () => Promise<void>) => retryUntilDone(send, { shouldContinue: () => !stopping, heartbeat });
+      const decoded = await decodeOrDeadLetter(batch, decodeLogLine, deadLetters, retry);
+      const lines = decoded.map((d) => d.value);
+      const chunks: Promise<void>[] = [];
+      for (let i = 0; i < lines.length; i += deps.batchSize)
+        chunks.push(writes.publish(lines.slice(i, i + deps.batchSize)));
+      const last = batch.messages[batch.messages.length - 1].offset;
+      const written = tracker.add(batch.topic, batch.partition, (BigInt(last) + 1n).toString());
+      // the fetch position moves on now; the commit waits for the write
+      resolveOffset(last);
+      const bytes = batch.messages.reduce((sum, m) => sum + (m.value?.length ?? 0), 0);
+      const settled = Promise.all(chunks).then(
+        () => {
+          const offset = written();
+          if (offset !== undefined) commit(batch.topic, batch.partition, offset);
+        },
+        // only when stopping (writes retry until then): the partition commits nothing further here
+        (err: unknown) =>
+          logger.warn({ err: (err as Error).message, partition: batch.partition }, 'log lines not written'),
+      );
+      inFlight.set(settled, bytes);
+      inFlightBytes += bytes;
+      void settled.finally(() => {
+        inFlightBytes -= inFlight.get(settled) ?? 0;
+        inFlight.delete(settled);
+      });
+      while (inFlightBytes > MAX_IN_FLIGHT_BYTES && inFlight.size > 0)
+        await whileHeartbeating(Promise.race(inFlight.keys()), heartbeat);
+      metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    } finally {
+      activeBatches--;
+    }
   }
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const assigned = new Set<string>();
+    for (const [topic, partitions] of Object.entries(payload.memberAssignment))
+      for (const partition of partitions) assigned.add(partitionKey(topic, partition));
+    tracker.retain(assigned);
+  });
 
   return {
     async start(): Promise<void> {
       await consumer.subscribe({ topics: [deps.logsTopic], fromBeginning: true });
       await consumer.run({
-        autoCommit: true,
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 8,
         eachBatch: handleBatch,
       });
     },
     async stop(): Promise<void> {
+      // No more fetches; the batches in hand are written (a write retrying through a PostgreSQL
+      // outage gives up instead) and their offsets committed while still in the group; then leave.
       stopping = true;
+      try {
+        consumer.pause([{ topic: deps.logsTopic }]);
+      } catch {
+        // not running (its start failed): nothing in hand
+      }
+      while (activeBatches > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await Promise.allSettled(inFlight.keys());
+      await commits;
       await consumer.disconnect();
       await writes.drain();
     },
