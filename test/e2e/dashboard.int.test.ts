@@ -359,19 +359,34 @@ describe('the dashboard in Chromium', () => {
     await expectClean(p, watch);
   });
 
-  itWhen(has.logs)('when log lines carry HTML, then the logs page shows them as text', async () => {
-    const res = await fetch(`${stack.receiver}/api/v1/sensors/${sensorA}/logs`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(XSS.map((message) => ({ level: 'error', message, source: 'e2e' }))),
-    });
-    expect(res.status).toBe(200);
-    const { page: p, watch } = await page();
-    await p.goto(url(`#/logs?sensorId=${sensorA}`));
-    for (const payload of XSS) await p.getByText(payload, { exact: true }).first().waitFor({ timeout: 15_000 });
-    await screenshot(p, 'logs');
-    await expectClean(p, watch);
-  });
+  itWhen(has.logs)(
+    'when log lines carry HTML, then the logs page shows them as text, and a word in its filters narrows the list',
+    async () => {
+      const res = await fetch(`${stack.receiver}/api/v1/sensors/${sensorA}/logs`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify([
+          ...XSS.map((message) => ({ level: 'error', message, source: 'e2e' })),
+          { level: 'warning', message: 'disk quokka nearly full', source: 'e2e' },
+        ]),
+      });
+      expect(res.status).toBe(200);
+      const { page: p, watch } = await page();
+      await p.goto(url(`#/logs?sensorId=${sensorA}`));
+      for (const payload of XSS) await p.getByText(payload, { exact: true }).first().waitFor({ timeout: 15_000 });
+      await screenshot(p, 'logs');
+
+      // the filters form: a word typed and Filter pressed narrow the list and go into the URL
+      await p.locator('input[name="q"]').fill('quokka');
+      await p.getByRole('button', { name: 'Filter' }).click();
+      await p.waitForURL(/[?&]q=quokka/);
+      const messages = p.locator('table .message');
+      await messages.filter({ hasText: 'disk quokka nearly full' }).waitFor();
+      await p.waitForFunction("document.querySelectorAll('table .message').length === 1");
+      expect(await messages.allTextContents()).toEqual(['disk quokka nearly full']);
+      await expectClean(p, watch);
+    },
+  );
 
   it('when a ?token= link is opened, then the token leaves the address bar and goes out as a Bearer header', async () => {
     const admin = await stack.token('admin');

@@ -1,7 +1,7 @@
 // Alarms: active and cleared, filtered by status, severity, sensor, rule and acknowledgement, newest
 // first and paged; operators acknowledge and clear with a comment; transitions arrive live.
 import { api, apiPath, describeError, enc, isMissing } from '../api';
-import { button, field, h, input, notice, replace, row, select, table } from '../dom';
+import { button, h, input, notice, replace, row, select, table } from '../dom';
 import { formatValue, timeEl } from '../format';
 import { followLive, liveBadge } from '../live-view';
 import type { PageContext } from '../page';
@@ -9,7 +9,7 @@ import { sensorHref } from '../route';
 import { can } from '../session';
 import { SEVERITIES, severityBadge } from '../severity';
 import type { Alarm, AlarmsPage } from '../types';
-import { drawPager } from './list-view';
+import { drawPager, filterForm, latestRequest, textFilter } from './list-view';
 
 const PAGE_SIZE = 50;
 
@@ -34,8 +34,7 @@ export function renderAlarms(ctx: PageContext): void {
   /** alarms whose clear was accepted (202) but not applied yet */
   const clearing = new Set<string>();
   let tbody: HTMLElement | undefined;
-  let controller = new AbortController();
-  ctx.onLeave(() => controller.abort());
+  const nextRequest = latestRequest(ctx);
   const params = (): Record<string, string> => ({ status: 'active', ...ctx.route.params });
   const operator = can('operator');
 
@@ -62,38 +61,17 @@ export function renderAlarms(ctx: PageContext): void {
     ],
     params().acknowledged ?? '',
   );
-  const sensor = input({
-    type: 'text',
-    name: 'sensorId',
-    value: params().sensorId ?? '',
-    autocomplete: 'off',
-    spellcheck: false,
-  });
-  const rule = input({
-    type: 'text',
-    name: 'rule',
-    value: params().rule ?? '',
-    autocomplete: 'off',
-    spellcheck: false,
-  });
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      on: {
-        submit: (e) => {
-          e.preventDefault();
-          apply();
-        },
-        change: () => apply(),
-      },
-    },
-    field('Status', status),
-    field('Severity', severity),
-    field('Acknowledged', acknowledged),
-    field('Sensor', sensor),
-    field('Rule', rule),
-    h('button', { attrs: { type: 'submit' } }, 'Filter'),
+  const sensor = textFilter('sensorId', params().sensorId);
+  const rule = textFilter('rule', params().rule);
+  const form = filterForm(
+    [
+      ['Status', status],
+      ['Severity', severity],
+      ['Acknowledged', acknowledged],
+      ['Sensor', sensor],
+      ['Rule', rule],
+    ],
+    apply,
   );
 
   function apply(): void {
@@ -206,9 +184,7 @@ export function renderAlarms(ctx: PageContext): void {
   }
 
   async function load(): Promise<void> {
-    controller.abort();
-    controller = new AbortController();
-    const { signal } = controller;
+    const signal = nextRequest();
     const p = params();
     try {
       const query: Record<string, string | number | undefined> = { limit: PAGE_SIZE, cursor: p.cursor };

@@ -1,38 +1,24 @@
 // Events (the compat events across sensors): filtered by sensor, type and range, oldest first as the
 // API gives them, paged.
 import { api, apiPath, describeError, isMissing } from '../api';
-import { field, h, input, notice, replace, row, table } from '../dom';
+import { h, notice, replace, row, table } from '../dom';
 import { formatValue, timeEl } from '../format';
 import type { PageContext } from '../page';
 import { sensorHref } from '../route';
 import type { EventsPage } from '../types';
-import { drawPager, rangeQuery, rangeSelect } from './list-view';
+import { drawPager, filterForm, latestRequest, rangeQuery, rangeSelect, textFilter } from './list-view';
 
 const PAGE_SIZE = 100;
 const DEFAULT_RANGE = '24h';
 
 export function renderEvents(ctx: PageContext): void {
   const p = ctx.route.params;
-  const sensor = input({
-    type: 'text',
-    name: 'sensorId',
-    value: p.sensorId ?? '',
-    autocomplete: 'off',
-    spellcheck: false,
-  });
-  const type = input({
-    type: 'text',
-    name: 'type',
-    value: p.type ?? '',
-    placeholder: 'TEMPERATURE_EXCEEDED',
-    autocomplete: 'off',
-    spellcheck: false,
-  });
+  const sensor = textFilter('sensorId', p.sensorId);
+  const type = textFilter('type', p.type, 'TEMPERATURE_EXCEEDED');
   const range = rangeSelect(p.range, DEFAULT_RANGE);
   const list = h('div', { attrs: { 'aria-live': 'polite' } });
   const pager = h('div', { class: 'pager' });
-  let controller = new AbortController();
-  ctx.onLeave(() => controller.abort());
+  const nextRequest = latestRequest(ctx);
 
   const apply = () => {
     ctx.update(
@@ -48,22 +34,13 @@ export function renderEvents(ctx: PageContext): void {
   };
   ctx.root.append(
     ctx.title('Events'),
-    h(
-      'form',
-      {
-        class: 'filters',
-        on: {
-          submit: (e) => {
-            e.preventDefault();
-            apply();
-          },
-          change: () => apply(),
-        },
-      },
-      field('Sensor', sensor),
-      field('Type', type),
-      field('Range', range),
-      h('button', { attrs: { type: 'submit' } }, 'Filter'),
+    filterForm(
+      [
+        ['Sensor', sensor],
+        ['Type', type],
+        ['Range', range],
+      ],
+      apply,
     ),
     h(
       'p',
@@ -75,9 +52,7 @@ export function renderEvents(ctx: PageContext): void {
   );
 
   async function load(): Promise<void> {
-    controller.abort();
-    controller = new AbortController();
-    const { signal } = controller;
+    const signal = nextRequest();
     const params = ctx.route.params;
     try {
       const page = await api<EventsPage>(

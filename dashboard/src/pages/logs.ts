@@ -1,13 +1,13 @@
 // Logs shipped by hosts and sensors: newest first, filtered by level (that level and above), source,
 // words of the message, sensor and range; paged. Messages are shown as text, line breaks kept.
 import { api, apiPath, describeError, enc, isMissing } from '../api';
-import { field, h, input, notice, replace, row, select, table } from '../dom';
+import { h, input, notice, replace, row, select, table } from '../dom';
 import { timeEl } from '../format';
 import type { PageContext } from '../page';
 import { sensorHref } from '../route';
 import { LOG_LEVELS, levelBadge } from '../severity';
 import type { LogLine } from '../types';
-import { drawPager, rangeQuery, rangeSelect } from './list-view';
+import { drawPager, filterForm, latestRequest, rangeQuery, rangeSelect, textFilter } from './list-view';
 
 const PAGE_SIZE = 100;
 const DEFAULT_RANGE = '24h';
@@ -24,20 +24,13 @@ export function linesOf(body: unknown): LogLine[] {
 export function renderLogs(ctx: PageContext): void {
   const p = ctx.route.params;
   const level = select('level', [['', 'any'], ...LOG_LEVELS.map((l) => [l, `${l} and above`] as const)], p.level ?? '');
-  const source = input({ type: 'text', name: 'source', value: p.source ?? '', autocomplete: 'off', spellcheck: false });
+  const source = textFilter('source', p.source);
   const words = input({ type: 'search', name: 'q', value: p.q ?? '', autocomplete: 'off' });
-  const sensor = input({
-    type: 'text',
-    name: 'sensorId',
-    value: p.sensorId ?? '',
-    autocomplete: 'off',
-    spellcheck: false,
-  });
+  const sensor = textFilter('sensorId', p.sensorId);
   const range = rangeSelect(p.range, DEFAULT_RANGE);
   const list = h('div', { attrs: { 'aria-live': 'polite' } });
   const pager = h('div', { class: 'pager' });
-  let controller = new AbortController();
-  ctx.onLeave(() => controller.abort());
+  const nextRequest = latestRequest(ctx);
 
   const apply = () => {
     ctx.update(
@@ -55,33 +48,22 @@ export function renderLogs(ctx: PageContext): void {
   };
   ctx.root.append(
     ctx.title('Logs'),
-    h(
-      'form',
-      {
-        class: 'filters',
-        on: {
-          submit: (e) => {
-            e.preventDefault();
-            apply();
-          },
-          change: () => apply(),
-        },
-      },
-      field('Level', level),
-      field('Source', source),
-      field('Words', words),
-      field('Sensor', sensor),
-      field('Range', range),
-      h('button', { attrs: { type: 'submit' } }, 'Filter'),
+    filterForm(
+      [
+        ['Level', level],
+        ['Source', source],
+        ['Words', words],
+        ['Sensor', sensor],
+        ['Range', range],
+      ],
+      apply,
     ),
     list,
     pager,
   );
 
   async function load(): Promise<void> {
-    controller.abort();
-    controller = new AbortController();
-    const { signal } = controller;
+    const signal = nextRequest();
     const params = ctx.route.params;
     const path = params.sensorId ? `sensors/${enc(params.sensorId)}/logs` : 'logs';
     try {
