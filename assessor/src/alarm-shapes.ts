@@ -1,6 +1,7 @@
 // Alarm rows → the contract's JSON (CONTRACT.md "Alarms": times ISO-8601 UTC, null where not yet),
 // the pages of the lists, and the 'acknowledged' transition an ack publishes. Pure.
 import { type AlarmMessage, iso } from '../../shared/src';
+import type { AlarmJson } from '../../shared/src/http/alarm-json';
 import { encodeTimeKey } from './cursor';
 import { page } from './response-shapes';
 
@@ -33,7 +34,7 @@ export interface AlarmRow {
 const isoOrNull = (time: Date | null) => (time === null ? null : iso(time));
 
 /** The contract's alarm, its fields in the contract's order. */
-export function alarmBody(row: AlarmRow) {
+export function alarmBody(row: AlarmRow): AlarmJson {
   return {
     id: row.id,
     sensorId: row.sensorId,

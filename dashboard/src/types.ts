@@ -1,5 +1,6 @@
 // The API's answers as the dashboard reads them (CONTRACT.md). Values from the server are still
 // checked where they are used: a field of the wrong type shows as "—", never breaks a view.
+import type { AlarmJson } from '../../shared/src/http/alarm-json';
 import type { StatBucket } from './series';
 
 export interface SensorSummary {
@@ -15,27 +16,8 @@ export interface SensorsPage {
   nextCursor: string | null;
 }
 
-export interface Alarm {
-  id: string;
-  sensorId: string;
-  rule: string;
-  metric: string | null;
-  type: string;
-  severity: string;
-  status: 'active' | 'cleared';
-  acknowledged: boolean;
-  raisedAt: string;
-  value: number | null;
-  peak: number | null;
-  events: number;
-  warnings: number;
-  lastWarningAt: string | null;
-  clearedAt: string | null;
-  clearedBy: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  comment: string | null;
-}
+/** the contract's alarm (shared/src/http/alarm-json.ts) */
+export type Alarm = AlarmJson;
 
 export interface AlarmsPage {
   alarms: Alarm[];

@@ -5,28 +5,10 @@ import { expectStatus, expectTrue } from './assertions';
 import type { HttpResponse } from './http-service';
 import type { TestContext } from './test-definition';
 import { describe } from './wait-for';
+import type { AlarmJson } from '../../shared/src/http/alarm-json';
 
-export interface Alarm {
-  id: string;
-  sensorId: string;
-  rule: string;
-  metric: string | null;
-  type: string;
-  severity: string;
-  status: 'active' | 'cleared';
-  acknowledged: boolean;
-  raisedAt: string;
-  value: number | null;
-  peak: number | null;
-  events: number;
-  warnings: number;
-  lastWarningAt: string | null;
-  clearedAt: string | null;
-  clearedBy: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  comment: string | null;
-}
+/** the contract's alarm (shared/src/http/alarm-json.ts) */
+export type Alarm = AlarmJson;
 
 type FieldKind = 'string' | 'string?' | 'number' | 'number?' | 'boolean' | 'time' | 'time?' | 'status';
 
