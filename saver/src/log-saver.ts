@@ -23,6 +23,7 @@ import {
   type LogLine,
   retryUntilDone,
 } from '../../shared/src';
+import { createCommitQueue } from './commit-queue';
 import { createCommitTracker, partitionKey } from './commit-tracker';
 import { writeLogLines } from './log-writer';
 import type { SaverMetrics } from './saver-metrics';
@@ -84,30 +85,13 @@ export function createLogSaver(deps: LogSaverDeps) {
   /** writes handed over and not settled, with their bytes */
   const inFlight = new Map<Promise<void>, number>();
   let inFlightBytes = 0;
-  /**
-   * Offsets waiting to be committed, the latest of each partition. One commit request at a time, for
-   * all of them: a partition's committed offset only moves forward, and a burst of small writes makes
-   * one request, not one each.
-   */
-  const toCommit = new Map<string, { topic: string; partition: number; offset: string }>();
-  let commits: Promise<void> = Promise.resolve();
-  let committing = false;
-  const commit = (topic: string, partition: number, offset: string) => {
-    toCommit.set(partitionKey(topic, partition), { topic, partition, offset });
-    if (committing) return;
-    committing = true;
-    commits = (async () => {
-      while (toCommit.size > 0) {
-        const offsets = [...toCommit.values()];
-        toCommit.clear();
-        await consumer.commitOffsets(offsets).catch((err: unknown) =>
-          // a rebalance took the partitions (or Kafka is away): their lines come again and are stored once
-          logger.warn({ err: (err as Error).message, offsets }, 'log offsets not committed'),
-        );
-      }
-      committing = false;
-    })();
-  };
+  // a failed commit (a rebalance, Kafka away) keeps its offsets for the next one; lines whose offset
+  // is never committed here come again and are stored once
+  const commits = createCommitQueue(
+    (offsets) => consumer.commitOffsets(offsets),
+    (err, offsets) =>
+      logger.warn({ err: (err as Error).message, offsets }, 'log offsets not committed; kept for the next commit'),
+  );
   let activeBatches = 0;
 
   async function handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -129,7 +113,7 @@ export function createLogSaver(deps: LogSaverDeps) {
       const settled = Promise.all(chunks).then(
         () => {
           const offset = written();
-          if (offset !== undefined) commit(batch.topic, batch.partition, offset);
+          if (offset !== undefined) commits.commit({ topic: batch.topic, partition: batch.partition, offset });
         },
         // only when stopping (writes retry until then): the partition commits nothing further here
         (err: unknown) =>
@@ -154,6 +138,8 @@ export function createLogSaver(deps: LogSaverDeps) {
     for (const [topic, partitions] of Object.entries(payload.memberAssignment))
       for (const partition of partitions) assigned.add(partitionKey(topic, partition));
     tracker.retain(assigned);
+    // offsets of partitions given away are no longer ours to commit; those kept go out now
+    commits.retain(assigned);
   });
 
   return {
@@ -177,7 +163,7 @@ export function createLogSaver(deps: LogSaverDeps) {
       }
       while (activeBatches > 0) await new Promise((resolve) => setTimeout(resolve, 10));
       await Promise.allSettled(inFlight.keys());
-      await commits;
+      await commits.flush();
       await consumer.disconnect();
       await writes.drain();
     },
