@@ -35,6 +35,10 @@ runService(logger, lifecycle, async () => {
     logger,
     lifecycle,
     restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
+    restart: async () => {
+      await consumer.connect();
+      await processor.start();
+    },
   });
 
   const registry = createRegistry('processor');

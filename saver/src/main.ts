@@ -35,6 +35,10 @@ runService(logger, lifecycle, async () => {
     logger,
     lifecycle,
     restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
+    restart: async () => {
+      await consumer.connect();
+      await saver.start();
+    },
   });
 
   // log lines: a consumer group of their own (log-saver.ts)
@@ -43,6 +47,10 @@ runService(logger, lifecycle, async () => {
     logger,
     lifecycle,
     restartTimeoutMs: config.kafka.consumerRestartTimeoutMs,
+    restart: async () => {
+      await logsConsumer.connect();
+      await logSaver.start();
+    },
   });
 
   const registry = createRegistry('saver');

@@ -1,7 +1,7 @@
 // watchConsumer against real kafkajs consumers on the test broker: a crash kafkajs will not restart
 // from, a stop without a rejoin, and a crash it does restart from.
 import type { AddressInfo } from 'node:net';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { type Consumer, type Kafka, KafkaJSNonRetriableError, type Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { testConfig, uniqueName, waitFor } from '../../test/helpers';
 import { kafkaWithTopics, silentLogger } from '../../test/kafka';
@@ -31,7 +31,7 @@ describe('consumer health', () => {
   /** A consumer of the readings topic with its health watched, its exit recorded rather than taken. */
   async function watched(
     eachBatch: () => Promise<void>,
-    options: { retries?: number; restart?: boolean; restartTimeoutMs?: number } = {},
+    options: { retries?: number; restart?: boolean; restartTimeoutMs?: number; startAgain?: boolean } = {},
   ) {
     const consumer: Consumer = kafka.consumer({
       groupId: uniqueName('health'),
@@ -49,6 +49,13 @@ describe('consumer health', () => {
       lifecycle,
       restartTimeoutMs: options.restartTimeoutMs ?? 60_000,
       exit: (code) => exits.push(code),
+      restart: options.startAgain
+        ? async () => {
+            await consumer.connect();
+            await consumer.subscribe({ topics: [config.kafka.readingsTopic], fromBeginning: true });
+            await consumer.run({ eachBatch });
+          }
+        : undefined,
     });
     const server = await startStatusServer({
       checks: { consumer: health.check },
@@ -105,6 +112,39 @@ describe('consumer health', () => {
     expect(w.exits).toEqual([]);
     await waitFor(() => w.exits.length > 0, { what: 'the exit after the deadline' });
     expect(w.exits).toEqual([1]);
+  });
+
+  it('when the consumer stops for good because Kafka was out of reach, then the service starts it again and nothing exits', async () => {
+    // kafkajs' own words when its join finds no coordinator (a refused connection while the broker
+    // restarts), thrown once from eachBatch: the crash and the start again are kafkajs' and the broker's
+    let failures = 1;
+    let consumed = 0;
+    const w = await watched(
+      async () => {
+        if (failures-- > 0) {
+          // kafkajs exports the class without its constructor's argument in its types: the same name will do
+          const cause = Object.assign(new Error('Failed to find group coordinator'), {
+            name: 'KafkaJSGroupCoordinatorNotFound',
+          });
+          // the retrier's own wrapping (kafkajs/src/retry): the cause in the options its types leave out
+          throw new (KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error)(cause, {
+            cause,
+          });
+        }
+        consumed++;
+      },
+      { startAgain: true, restartTimeoutMs: 30_000 },
+    );
+    const crashed = new Promise<boolean>((resolve) =>
+      w.consumer.on(w.consumer.events.CRASH, (e) => resolve(e.payload.restart)),
+    );
+    const rejoined = new Promise<void>((resolve) => w.consumer.on(w.consumer.events.GROUP_JOIN, () => resolve()));
+    await produce();
+    expect(await crashed).toBe(false);
+    await rejoined;
+    await waitFor(() => consumed > 0, { what: 'the message consumed after the start again', timeoutMs: 30_000 });
+    await waitFor(async () => (await w.ready()) === 200, { what: '/ready back to 200' });
+    expect(w.exits).toEqual([]);
   });
 
   it('when kafkajs restarts a crashed consumer and it rejoins, then /ready recovers and nothing exits', async () => {

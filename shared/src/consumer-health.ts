@@ -8,6 +8,8 @@ import type { Consumer } from 'kafkajs';
 import type { ReadinessCheck } from './http/health';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
+import { isDependencyDown } from './http/app-error';
+import { retryUntilDone } from './retry';
 
 export interface ConsumerHealth {
   /** for the status server's /ready: rejects while the consumer is not consuming */
@@ -23,6 +25,34 @@ export interface ConsumerHealthOptions {
   restartTimeoutMs: number;
   /** ends the process; process.exit unless a test injects its own */
   exit?: (code: number) => void;
+  /**
+   * Starts the consumer again (connect, subscribe, run) after a crash kafkajs does not restart from
+   * although its cause is only that Kafka could not be reached (see lostKafka). Without it, such a
+   * crash exits 1 like any other.
+   */
+  restart?: () => Promise<void>;
+}
+
+/** kafkajs errors, their causes included, that say Kafka could not be reached, not that something is wrong */
+const UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSRequestTimeoutError',
+]);
+
+/**
+ * Whether a crash came from Kafka being out of reach. kafkajs' join gives up on the first refused
+ * connection while it looks for the group coordinator ("Failed to find group coordinator", wrapped as
+ * non-retriable), so a consumer rejoining while the broker restarts is stopped for good. Pure.
+ */
+export function lostKafka(error: unknown): boolean {
+  for (let e = error as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 10; depth++) {
+    if (e.name && UNREACHABLE.has(e.name)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 export function watchConsumer(consumer: Consumer, options: ConsumerHealthOptions): ConsumerHealth {
@@ -30,6 +60,28 @@ export function watchConsumer(consumer: Consumer, options: ConsumerHealthOptions
   let down: string | undefined;
   let deadline: NodeJS.Timeout | undefined;
   let failing = false;
+
+  let restarting = false;
+  const startAgain = (cause: string) => {
+    if (restarting || !options.restart) return;
+    restarting = true;
+    const restart = options.restart;
+    void retryUntilDone(restart, {
+      initialMs: 500,
+      isRetryable: isDependencyDown,
+      shouldContinue: () => !lifecycle.stopping && !failing,
+      onRetry: (err, attempt, waitMs) =>
+        logger.warn({ err: (err as Error).message, attempt, waitMs }, 'Kafka consumer not started again; retrying'),
+    }).then(
+      () => {
+        restarting = false;
+      },
+      (err: unknown) => {
+        restarting = false;
+        fail(`consumer could not be started again after ${cause}: ${(err as Error).message}`);
+      },
+    );
+  };
 
   const fail = (reason: string) => {
     if (failing || lifecycle.stopping) return;
@@ -48,6 +100,20 @@ export function watchConsumer(consumer: Consumer, options: ConsumerHealthOptions
     consumer.on(CRASH, (e) => {
       const { error, restart } = e.payload;
       if (lifecycle.stopping) return;
+      if (!restart && options.restart && lostKafka(error)) {
+        // ours to start again; the rejoin deadline still holds (the STOP before this set it)
+        logger.warn(
+          { err: error.message },
+          'the Kafka consumer stopped while Kafka was out of reach; starting it again',
+        );
+        down = `consumer starting again after: ${error.message}`;
+        deadline ??= setTimeout(
+          () => fail(`consumer not back in its group within ${restartTimeoutMs} ms (${down})`),
+          restartTimeoutMs,
+        );
+        startAgain(error.message);
+        return;
+      }
       if (!restart) {
         fail(`consumer crashed without restart: ${error.message}`);
         return;
