@@ -418,7 +418,13 @@ describe('the dashboard in Chromium', () => {
 
   it('when a view has nothing (or its endpoint is not on this server yet), then it says so instead of a blank page', async () => {
     const { page: p, watch } = await page({ viewport: PHONE, colorScheme: 'dark' });
-    for (const view of ['alarms', 'events?sensorId=nobody-here', 'logs', 'rules', `sensor/never-${run}`]) {
+    for (const view of [
+      'alarms?sensorId=nobody-here',
+      'events?sensorId=nobody-here',
+      'logs?sensorId=nobody-here',
+      'rules',
+      `sensor/never-${run}`,
+    ]) {
       await p.goto(url(`#/${view}`));
       const state = p.locator('main .notice, main table').first();
       await state.waitFor();
