@@ -82,8 +82,8 @@ export function createLogSaver(deps: LogSaverDeps) {
   });
 
   const tracker = createCommitTracker();
-  /** writes handed over and not settled, with their bytes */
-  const inFlight = new Map<Promise<void>, number>();
+  /** writes handed over and not settled */
+  const inFlight = new Set<Promise<void>>();
   let inFlightBytes = 0;
   // a failed commit (a rebalance, Kafka away) keeps its offsets for the next one; lines whose offset
   // is never committed here come again and are stored once
@@ -119,14 +119,14 @@ export function createLogSaver(deps: LogSaverDeps) {
         (err: unknown) =>
           logger.warn({ err: (err as Error).message, partition: batch.partition }, 'log lines not written'),
       );
-      inFlight.set(settled, bytes);
+      inFlight.add(settled);
       inFlightBytes += bytes;
       void settled.finally(() => {
-        inFlightBytes -= inFlight.get(settled) ?? 0;
+        inFlightBytes -= bytes;
         inFlight.delete(settled);
       });
       while (inFlightBytes > MAX_IN_FLIGHT_BYTES && inFlight.size > 0)
-        await whileHeartbeating(Promise.race(inFlight.keys()), heartbeat);
+        await whileHeartbeating(Promise.race(inFlight), heartbeat);
       metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     } finally {
       activeBatches--;
@@ -162,7 +162,7 @@ export function createLogSaver(deps: LogSaverDeps) {
         // not running (its start failed): nothing in hand
       }
       while (activeBatches > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      await Promise.allSettled(inFlight.keys());
+      await Promise.allSettled(inFlight);
       await commits.flush();
       await consumer.disconnect();
       await writes.drain();

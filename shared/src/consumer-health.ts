@@ -95,22 +95,27 @@ export function watchConsumer(consumer: Consumer, options: ConsumerHealthOptions
     });
   };
 
+  /** the rejoin deadline, counted from the first stop: restarts that keep failing do not push it back */
+  const armDeadline = () => {
+    deadline ??= setTimeout(
+      () => fail(`consumer not back in its group within ${restartTimeoutMs} ms (${down})`),
+      restartTimeoutMs,
+    );
+  };
+
   const { GROUP_JOIN, STOP, CRASH } = consumer.events;
   const removers = [
     consumer.on(CRASH, (e) => {
       const { error, restart } = e.payload;
       if (lifecycle.stopping) return;
       if (!restart && options.restart && lostKafka(error)) {
-        // ours to start again; the rejoin deadline still holds (the STOP before this set it)
+        // ours to start again, under the rejoin deadline (the STOP before this armed it)
         logger.warn(
           { err: error.message },
           'the Kafka consumer stopped while Kafka was out of reach; starting it again',
         );
         down = `consumer starting again after: ${error.message}`;
-        deadline ??= setTimeout(
-          () => fail(`consumer not back in its group within ${restartTimeoutMs} ms (${down})`),
-          restartTimeoutMs,
-        );
+        armDeadline();
         startAgain(error.message);
         return;
       }
@@ -125,11 +130,7 @@ export function watchConsumer(consumer: Consumer, options: ConsumerHealthOptions
       // kafkajs stops the consumer before it reports a crash, and on our own shutdown
       if (lifecycle.stopping || failing) return;
       down ??= 'consumer stopped';
-      // counted from the first stop: restarts that keep failing do not push the deadline back
-      deadline ??= setTimeout(
-        () => fail(`consumer not back in its group within ${restartTimeoutMs} ms (${down})`),
-        restartTimeoutMs,
-      );
+      armDeadline();
     }),
     consumer.on(GROUP_JOIN, () => {
       if (failing) return;
