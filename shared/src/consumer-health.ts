@@ -8,8 +8,7 @@ import type { Consumer } from 'kafkajs';
 import type { ReadinessCheck } from './http/health';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
-import { isDependencyDown } from './http/app-error';
-import { retryUntilDone } from './retry';
+import { untilKafkaAnswers } from './service-setup';
 
 export interface ConsumerHealth {
   /** for the status server's /ready: rejects while the consumer is not consuming */
@@ -66,13 +65,8 @@ export function watchConsumer(consumer: Consumer, options: ConsumerHealthOptions
     if (restarting || !options.restart) return;
     restarting = true;
     const restart = options.restart;
-    void retryUntilDone(restart, {
-      initialMs: 500,
-      isRetryable: isDependencyDown,
-      shouldContinue: () => !lifecycle.stopping && !failing,
-      onRetry: (err, attempt, waitMs) =>
-        logger.warn({ err: (err as Error).message, attempt, waitMs }, 'Kafka consumer not started again; retrying'),
-    }).then(
+    // fail() starts the shutdown at once, and the shutdown ends untilKafkaAnswers' wait
+    void untilKafkaAnswers('start the consumer again', restart, logger, lifecycle).then(
       () => {
         restarting = false;
       },
